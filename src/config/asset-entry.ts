@@ -1,0 +1,34 @@
+/** One validated `[[metadata.githubassets]]` entry, as the rest of the buildpack sees it. */
+export interface AssetEntry {
+  /** 1-based position in the file, for messages ("entry 2 (grpc-ecosystem/grpc-health-probe)"). */
+  readonly index: number;
+  /** `owner/name` as written. */
+  readonly repo: string;
+  readonly owner: string;
+  readonly name: string;
+  /** Exact asset name, or a template with {tag} {version} {os} {arch} and glob wildcards. */
+  readonly asset: string;
+  /** A release tag; undefined for the latest release (empty tag or "latest" in the file). */
+  readonly tag: string | undefined;
+  /** Name of the variable that holds the token, when the entry names one. */
+  readonly tokenEnv: string | undefined;
+  /** Relative path inside the layer, already checked to stay inside it; undefined means the default. */
+  readonly destination: string | undefined;
+  readonly stripComponents: number;
+  /** Pinned sha256 of the asset, lower-case hex. */
+  readonly sha256: string | undefined;
+  /** Name (or template) of a checksums asset of the same release. */
+  readonly checksums: string | undefined;
+  /** Globs of archive members to keep (after strip_components); undefined keeps everything. */
+  readonly include: readonly string[] | undefined;
+  readonly launch: boolean;
+  readonly build: boolean;
+}
+
+/** What the configuration file yielded: where it came from, its entries, and warnings to show. */
+export interface AssetConfig {
+  /** Path of the file relative to the app dir, as messages name it (e.g. "project.toml"). */
+  readonly file: string;
+  readonly entries: readonly AssetEntry[];
+  readonly warnings: readonly string[];
+}
