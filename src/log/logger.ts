@@ -12,6 +12,8 @@ export interface Logger {
   warn(text: string): void;
   debug(text: string): void;
   readonly debugEnabled: boolean;
+  /** Never print this string again (a token, a password in a mirror URL), from this logger or its groups. */
+  redact(secret: string): void;
   /** A logger whose lines are collected and written together by flush(), so parallel work stays grouped. */
   group(): GroupLogger;
 }
@@ -28,29 +30,37 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const secrets = (options.secrets ?? []).filter((secret) => secret.length > 0);
-  const redact = (text: string): string =>
-    secrets.reduce((result, secret) => result.split(secret).join('***'), text);
-  const emit = (line: string): void => options.write(redact(line));
-  return buildLogger(emit, options.debug, () => createGroup(options, redact));
+  const secrets = new Set<string>();
+  const redactor: Redactor = {
+    add: (secret) => {
+      // Short strings would blank out ordinary words; real tokens are far longer.
+      if (secret.length >= 4) secrets.add(secret);
+    },
+    apply: (text) => [...secrets].reduce((result, secret) => result.split(secret).join('***'), text),
+  };
+  for (const secret of options.secrets ?? []) redactor.add(secret);
+  return buildLogger((line) => options.write(redactor.apply(line)), options, redactor);
 }
 
-function createGroup(options: LoggerOptions, redact: (text: string) => string): GroupLogger {
+interface Redactor {
+  add(secret: string): void;
+  apply(text: string): string;
+}
+
+function createGroup(options: LoggerOptions, redactor: Redactor): GroupLogger {
   const lines: string[] = [];
-  const logger = buildLogger(
-    (line) => lines.push(redact(line)),
-    options.debug,
-    () => createGroup(options, redact),
-  );
+  const logger = buildLogger((line) => lines.push(line), options, redactor);
   return {
     ...logger,
     flush() {
-      for (const line of lines.splice(0)) options.write(line);
+      // Redacted at flush, so a secret registered after the line was written is covered too.
+      for (const line of lines.splice(0)) options.write(redactor.apply(line));
     },
   };
 }
 
-function buildLogger(emit: (line: string) => void, debug: boolean, group: () => GroupLogger): Logger {
+function buildLogger(emit: (line: string) => void, options: LoggerOptions, redactor: Redactor): Logger {
+  const { debug } = options;
   return {
     title: (text) => emit(text),
     process: (text) => emit(`  ${text}`),
@@ -62,7 +72,8 @@ function buildLogger(emit: (line: string) => void, debug: boolean, group: () => 
       if (debug) emit(`  [debug] ${text}`);
     },
     debugEnabled: debug,
-    group,
+    redact: (secret) => redactor.add(secret),
+    group: () => createGroup(options, redactor),
   };
 }
 

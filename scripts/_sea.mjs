@@ -1,0 +1,111 @@
+// Helpers that turn a CommonJS bundle into a Node single-executable application (SEA): write the
+// preparation blob with a Node binary of the exact version that will run it, copy a Node binary and inject
+// the blob with postject. Shared by scripts/build.mjs (host executable) and scripts/package.mjs (per arch).
+// See https://nodejs.org/api/single-executable-applications.html
+import { spawnSync } from 'node:child_process';
+import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { inject } from 'postject';
+
+/** The fuse Node looks for to know a blob was injected (documented in the SEA page). */
+export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+/** ELF e_machine values of the architectures we ship, keyed by CNB arch name. */
+export const ELF_MACHINE = { amd64: 0x3e, arm64: 0xb7 };
+
+/**
+ * Writes the SEA preparation blob for `bundle` into `blobPath`, using `generator` (a Node binary that runs
+ * on this machine, of the same version as the binary the blob goes into). With `useCodeCache` the blob
+ * holds V8 code cache and only works on the generator's architecture.
+ */
+export async function writeSeaBlob({ generator, bundle, blobPath, useCodeCache }) {
+  await mkdir(dirname(blobPath), { recursive: true });
+  const configPath = `${blobPath}.config.json`;
+  const config = {
+    main: bundle,
+    output: blobPath,
+    disableExperimentalSEAWarning: true,
+    useSnapshot: false,
+    useCodeCache,
+  };
+  await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  const result = spawnSync(generator, ['--experimental-sea-config', configPath], { encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(
+      `${generator} --experimental-sea-config failed (${result.status ?? result.signal}):\n${result.stderr}`,
+    );
+  }
+  return readFile(blobPath);
+}
+
+/**
+ * Copies `nodeBinary` to `out` and injects `blob` into it. Writes to a temporary file first so a failed
+ * run never leaves a half-made executable behind.
+ */
+export async function injectSeaBlob({ nodeBinary, blob, out }) {
+  await mkdir(dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  try {
+    await copyFile(nodeBinary, tmp);
+    await chmod(tmp, 0o755);
+    await quietly(() => inject(tmp, 'NODE_SEA_BLOB', blob, { sentinelFuse: SEA_FUSE }));
+    await chmod(tmp, 0o755);
+    await rename(tmp, out);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+// postject's LIEF prints "Can't find string offset for section name '.note...'" for every Node binary;
+// it is harmless (the binary runs), so drop those lines and keep anything else it says.
+async function quietly(action) {
+  const warn = console.warn;
+  console.warn = (...args) => {
+    if (!String(args[0]).includes("Can't find string offset for section name")) warn(...args);
+  };
+  try {
+    return await action();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/** Reads the ELF header of `file`: null if it is not ELF, else its class, byte order and e_machine. */
+export async function readElfHeader(file) {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(20), 0, 20, 0);
+    if (bytesRead < 20 || buffer.toString('latin1', 0, 4) !== '\x7fELF') return null;
+    const littleEndian = buffer[5] === 1;
+    return {
+      is64: buffer[4] === 2,
+      littleEndian,
+      machine: littleEndian ? buffer.readUInt16LE(18) : buffer.readUInt16BE(18),
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** sha256 of a buffer or string, hex. */
+export function sha256(data) {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Reads a small JSON stamp file, or null when it is missing or unreadable. */
+export async function readStamp(path) {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Writes a JSON stamp file next to what it describes. */
+export async function writeStamp(path, stamp) {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(stamp, null, 2)}\n`);
+}

@@ -1,0 +1,71 @@
+import bitIterator from 'unbzip2-stream/lib/bit_iterator.js';
+import bzip2 from 'unbzip2-stream/lib/bzip2.js';
+
+/** Room for one whole compressed block of the largest size (900 kB) plus headers, as unbzip2-stream keeps. */
+const BLOCK_INPUT_MARGIN = 25_000;
+const OUTPUT_CHUNK = 64 * 1024;
+
+/**
+ * Decompresses bzip2 (single or multi-stream) with the pure-JavaScript decoder of unbzip2-stream.
+ *
+ * Its own stream wrapper is not used: it decodes every buffered block at once without backpressure and
+ * collects output one JavaScript number per byte, so a 200 MB stream of zeros took about 2 GB of memory. Here
+ * one block is decoded at a time, only when the consumer asks for more, into plain buffers, so memory stays
+ * at one block's output (at most about 46 MB for the most repetitive block) whatever the stream's size.
+ */
+export async function* bzip2Decompress(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const queue: Buffer[] = [];
+  let buffered = 0;
+  const bits = bitIterator(() => queue.shift());
+  let blockSize = 0;
+  let streamCRC: number | null = null;
+  let inStream = false;
+
+  // Decodes the next header or block; returns the block's output (empty for a header or an end of stream).
+  const step = (): Buffer[] => {
+    if (!inStream) {
+      blockSize = bzip2.header(bits);
+      streamCRC = 0;
+      inStream = true;
+      return [];
+    }
+    const output = new BlockOutput();
+    const bufsize = 100_000 * blockSize;
+    streamCRC = bzip2.decompress(bits, output.write, new Int32Array(bufsize), bufsize, streamCRC);
+    if (streamCRC === null) inStream = false;
+    return output.finish();
+  };
+  const unread = (): number => buffered - bits.bytesRead;
+
+  for await (const chunk of source) {
+    queue.push(chunk);
+    buffered += chunk.length;
+    // The decoder reads synchronously, so a block is decoded only once all of its input is here.
+    while (unread() >= (inStream ? BLOCK_INPUT_MARGIN + 100_000 * blockSize : 4)) {
+      yield* step();
+    }
+  }
+  while (unread() > 0) yield* step();
+  if (inStream) throw new Error('bzip2 stream ended before its end-of-stream marker (truncated)');
+}
+
+/** Collects decoded bytes into fixed-size buffers. */
+class BlockOutput {
+  private readonly chunks: Buffer[] = [];
+  private current = Buffer.allocUnsafe(OUTPUT_CHUNK);
+  private used = 0;
+
+  readonly write = (byte: number): void => {
+    if (this.used === OUTPUT_CHUNK) {
+      this.chunks.push(this.current);
+      this.current = Buffer.allocUnsafe(OUTPUT_CHUNK);
+      this.used = 0;
+    }
+    this.current[this.used++] = byte;
+  };
+
+  finish(): Buffer[] {
+    if (this.used > 0) this.chunks.push(this.current.subarray(0, this.used));
+    return this.chunks;
+  }
+}

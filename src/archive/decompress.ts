@@ -1,0 +1,26 @@
+import { Readable, pipeline, type Transform } from 'node:stream';
+import zlib from 'node:zlib';
+import type { Compression } from './asset-format.js';
+import { bzip2Decompress } from './bzip2-decompress.js';
+import { xzDecompress } from './xz-decompress.js';
+
+/** Decompresses `source` as it is read, holding only a bounded amount of data at a time. */
+export function decompress(source: AsyncIterable<Buffer>, compression: Compression): AsyncIterable<Buffer> {
+  switch (compression) {
+    case 'gz':
+      // Gunzip reads every member of a multi-member gzip (as `gzip -d` does), not just the first.
+      return throughTransform(source, zlib.createGunzip());
+    case 'zst':
+      return throughTransform(source, zlib.createZstdDecompress());
+    case 'xz':
+      return xzDecompress(source);
+    case 'bz2':
+      return bzip2Decompress(source);
+  }
+}
+
+function throughTransform(source: AsyncIterable<Buffer>, transform: Transform): AsyncIterable<Buffer> {
+  // pipeline destroys both sides when either fails or the consumer stops early; the consumer sees the
+  // error through the transform it iterates, so the callback has nothing left to do.
+  return pipeline(Readable.from(source, { objectMode: false }), transform, () => undefined);
+}

@@ -1,0 +1,220 @@
+import { constants, type Stats } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ArchiveEntry } from './archive-entry.js';
+import { ArchiveLimitError } from './archive-limit-error.js';
+import {
+  includeMatcher,
+  placeMember,
+  unsafeSymlinkTargetReason,
+  type MemberPathRules,
+} from './member-path.js';
+import { UnsafeArchiveError } from './unsafe-archive-error.js';
+
+export interface EntryWriterOptions {
+  /** Absolute path of the (fresh) directory standing for the layer root. */
+  readonly root: string;
+  readonly assetName: string;
+  readonly limits: { readonly maxBytes: number; readonly maxEntries: number };
+  /** How archive members map to paths; unused for single files. */
+  readonly rules: MemberPathRules;
+}
+
+// O_EXCL never follows a link at the final component and O_NOFOLLOW says so twice: a second line of defence
+// behind the lstat checks, should a link appear where the checks saw none.
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+const DIRECTORY_MODE = 0o755;
+
+/**
+ * The one place archive members and single files are written to disk, so every guard exists once: member
+ * paths are checked and mapped, no write goes through a link (checked on disk, so links planted by an earlier
+ * asset count too), link targets stay inside the root, odd member types are refused, and the byte and entry
+ * limits are enforced while the data streams.
+ */
+export class EntryWriter {
+  private readonly options: EntryWriterOptions;
+  private readonly matchInclude: (path: string) => boolean;
+  private readonly written = new Set<string>();
+  /** Regular files this archive wrote, the only valid hardlink targets. */
+  private readonly regularFiles = new Set<string>();
+  private entries = 0;
+  private byteCount = 0;
+
+  constructor(options: EntryWriterOptions) {
+    this.options = options;
+    this.matchInclude = includeMatcher(options.rules.include);
+  }
+
+  /** Root-relative POSIX paths written so far (files and links, not directories), sorted. */
+  get files(): readonly string[] {
+    return [...this.written].sort();
+  }
+
+  /** Uncompressed bytes written so far. */
+  get bytes(): number {
+    return this.byteCount;
+  }
+
+  /** Checks one archive member and writes it (or skips it, per strip_components and include). */
+  async writeMember(entry: ArchiveEntry): Promise<void> {
+    this.entries += 1;
+    if (this.entries > this.options.limits.maxEntries) {
+      throw new ArchiveLimitError(this.options.assetName, 'entries', this.options.limits.maxEntries);
+    }
+    const placement = placeMember(entry.path, this.options.rules, this.matchInclude);
+    if (placement.kind === 'unsafe') throw this.unsafe(entry.path, placement.reason);
+    // Odd types are refused even when filtered out: nothing a release asset needs looks like this.
+    if (entry.type === 'unsupported') {
+      throw this.unsafe(
+        entry.path,
+        `is a ${entry.kind} entry; only files, directories and links are installed`,
+      );
+    }
+    if (placement.kind === 'skip') return;
+    const segments = placement.segments;
+    const mode = entry.mode & 0o777;
+    switch (entry.type) {
+      case 'directory':
+        // The owner keeps rwx so later members (and later assets) can be written into it.
+        return this.makeDirectory(entry.path, segments, mode | 0o700);
+      case 'file':
+        return this.writeFile(entry.path, segments, mode, entry.content());
+      case 'symlink':
+        return this.writeSymlink(entry.path, segments, entry.linkTarget ?? '');
+      case 'hardlink':
+        return this.writeHardlink(entry.path, segments, entry.linkTarget ?? '');
+    }
+  }
+
+  /** Writes one file at a root-relative path (a raw or bare compressed asset), mode 0755. */
+  async writeSingleFile(relativePath: string, content: AsyncIterable<Buffer>): Promise<void> {
+    const segments = relativePath.split('/').filter((segment) => segment !== '' && segment !== '.');
+    if (segments.length === 0 || segments.includes('..') || relativePath.includes('\0')) {
+      throw this.unsafe(relativePath, 'is not a usable file path inside the layer');
+    }
+    await this.writeFile(relativePath, segments, 0o755, content);
+  }
+
+  private async writeFile(
+    name: string,
+    segments: readonly string[],
+    mode: number,
+    content: AsyncIterable<Buffer>,
+  ): Promise<void> {
+    const target = await this.prepareTarget(name, segments, 'file');
+    const handle = await fs.open(target, CREATE_FLAGS, 0o600);
+    try {
+      for await (const chunk of content) {
+        this.byteCount += chunk.length;
+        if (this.byteCount > this.options.limits.maxBytes) {
+          throw new ArchiveLimitError(this.options.assetName, 'bytes', this.options.limits.maxBytes);
+        }
+        await handle.write(chunk);
+      }
+      // chmod, not the open mode, so the umask does not take bits the archive asked for.
+      await handle.chmod(mode);
+    } finally {
+      await handle.close();
+    }
+    this.record(segments, true);
+  }
+
+  private async writeSymlink(name: string, segments: readonly string[], target: string): Promise<void> {
+    const reason = unsafeSymlinkTargetReason(segments, target);
+    if (reason !== undefined) throw this.unsafe(name, reason);
+    await fs.symlink(target, await this.prepareTarget(name, segments, 'symlink'));
+    this.record(segments, false);
+  }
+
+  private async writeHardlink(name: string, segments: readonly string[], target: string): Promise<void> {
+    const placement = placeMember(target, this.options.rules, () => true);
+    if (placement.kind === 'unsafe')
+      throw this.unsafe(name, `is a hard link whose target ${placement.reason}`);
+    const targetKey = placement.kind === 'place' ? placement.segments.join('/') : undefined;
+    if (targetKey === undefined || !this.regularFiles.has(targetKey)) {
+      throw this.unsafe(
+        name,
+        `is a hard link to ${JSON.stringify(target)}, which is not a file this archive has unpacked ` +
+          '(if include or strip_components left that file out, keep it too)',
+      );
+    }
+    const source = path.join(this.options.root, ...targetKey.split('/'));
+    const existing = await lstatOrUndefined(source);
+    if (existing === undefined || !existing.isFile()) {
+      throw this.unsafe(
+        name,
+        `is a hard link to ${JSON.stringify(target)}, which is no longer a regular file`,
+      );
+    }
+    await fs.link(source, await this.prepareTarget(name, segments, 'hardlink'));
+    this.record(segments, true);
+  }
+
+  private async makeDirectory(name: string, segments: readonly string[], mode: number): Promise<void> {
+    const directory = await this.ensureParents(name, segments);
+    const target = path.join(directory, segments.at(-1) ?? '');
+    const existing = await lstatOrUndefined(target);
+    if (existing === undefined) {
+      await fs.mkdir(target, { mode: DIRECTORY_MODE });
+    } else if (existing.isSymbolicLink()) {
+      throw this.unsafe(name, `would be written through the symlink ${JSON.stringify(segments.join('/'))}`);
+    } else if (!existing.isDirectory()) {
+      throw this.unsafe(name, 'is a directory where an earlier entry wrote a file');
+    }
+    await fs.chmod(target, mode);
+  }
+
+  /** Makes the parents of a new file or link and clears its place; returns the absolute path to create. */
+  private async prepareTarget(name: string, segments: readonly string[], kind: string): Promise<string> {
+    const directory = await this.ensureParents(name, segments);
+    const target = path.join(directory, segments.at(-1) ?? '');
+    const existing = await lstatOrUndefined(target);
+    if (existing === undefined) return target;
+    if (existing.isSymbolicLink()) {
+      throw this.unsafe(name, `would replace the symlink ${JSON.stringify(segments.join('/'))}`);
+    }
+    if (existing.isDirectory()) throw this.unsafe(name, `is a ${kind} where there already is a directory`);
+    // A later member of the same path wins, as with tar; only a file can be in the way here.
+    await fs.unlink(target);
+    return target;
+  }
+
+  /** Creates the parent directories one by one, refusing any that is (on disk) a symlink or a file. */
+  private async ensureParents(name: string, segments: readonly string[]): Promise<string> {
+    let directory = this.options.root;
+    for (let index = 0; index < segments.length - 1; index++) {
+      directory = path.join(directory, segments[index] ?? '');
+      const existing = await lstatOrUndefined(directory);
+      if (existing === undefined) {
+        await fs.mkdir(directory, { mode: DIRECTORY_MODE });
+      } else if (existing.isSymbolicLink()) {
+        const link = segments.slice(0, index + 1).join('/');
+        throw this.unsafe(name, `would be written through the symlink ${JSON.stringify(link)}`);
+      } else if (!existing.isDirectory()) {
+        const file = segments.slice(0, index + 1).join('/');
+        throw this.unsafe(name, `needs ${JSON.stringify(file)} to be a directory, but it is a file`);
+      }
+    }
+    return directory;
+  }
+
+  private record(segments: readonly string[], regularFile: boolean): void {
+    const key = segments.join('/');
+    this.written.add(key);
+    if (regularFile) this.regularFiles.add(key);
+    else this.regularFiles.delete(key);
+  }
+
+  private unsafe(entry: string, reason: string): UnsafeArchiveError {
+    return new UnsafeArchiveError(this.options.assetName, entry, reason);
+  }
+}
+
+async function lstatOrUndefined(target: string): Promise<Stats | undefined> {
+  try {
+    return await fs.lstat(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,103 @@
+import { Parser, type ReadEntry } from 'tar';
+import type { ArchiveEntry, ArchiveEntryType } from './archive-entry.js';
+import { ArchiveFormatError } from './archive-format-error.js';
+import type { EntryWriter } from './entry-writer.js';
+
+const ENTRY_TYPES: Partial<Record<string, ArchiveEntryType>> = {
+  File: 'file',
+  OldFile: 'file',
+  ContiguousFile: 'file',
+  Directory: 'directory',
+  SymbolicLink: 'symlink',
+  Link: 'hardlink',
+};
+
+/**
+ * Reads a (decompressed) tar stream with node-tar's parser and hands each member to the writer, one at a
+ * time. The parser is strict, so a bad checksum or a truncated archive is an error, not a warning; pax, GNU
+ * long-name and global headers are folded into the members by the parser. Backpressure runs from the writer
+ * through the member's data to the parser and the source, so only about a chunk is held in memory.
+ */
+export async function readTar(
+  source: AsyncIterable<Buffer>,
+  writer: EntryWriter,
+  describe: { readonly assetName: string; readonly format: string },
+): Promise<void> {
+  const parser = new Parser({ strict: true });
+  let failure: { readonly error: unknown } | undefined;
+  let signalFailure: (error: unknown) => void = () => undefined;
+  // Rejects when anything fails, so waits on the parser or a member's data never outlive a failure.
+  const failed = new Promise<never>((_, reject) => {
+    signalFailure = reject;
+  });
+  failed.catch(() => undefined);
+  const fail = (error: unknown): void => {
+    failure ??= { error };
+    signalFailure(failure.error);
+  };
+
+  // Members are written strictly in order; the parser emits the next one only after this one's data ended.
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (work: () => Promise<void>, entry: ReadEntry): void => {
+    queue = queue
+      .then(() => (failure === undefined ? work() : undefined))
+      .catch(fail)
+      // A member the writer skipped (or a failure left unread) is drained so the parser moves on.
+      .finally(() => entry.resume());
+  };
+  parser.on('entry', (entry: ReadEntry) => enqueue(() => writer.writeMember(fromTar(entry, failed)), entry));
+  parser.on('ignoredEntry', (entry: ReadEntry) => {
+    // Types node-tar does not know (sparse files, ACLs, volume headers...): the writer refuses them.
+    if (!entry.meta)
+      enqueue(() => writer.writeMember({ ...fromTar(entry, failed), type: 'unsupported' }), entry);
+  });
+  parser.on('error', (error: unknown) =>
+    fail(new ArchiveFormatError(describe.assetName, describe.format, messageOf(error), { cause: error })),
+  );
+  const ended = new Promise<void>((resolve) => parser.once('end', resolve));
+
+  try {
+    for await (const chunk of source) {
+      if (failure !== undefined) break;
+      if (!parser.write(chunk)) await Promise.race([onceDrained(parser), failed]);
+    }
+    if (failure === undefined) {
+      parser.end();
+      await Promise.race([ended, failed]);
+    }
+  } catch (error) {
+    fail(error);
+  }
+  await queue;
+  if (failure !== undefined) throw failure.error;
+}
+
+function fromTar(entry: ReadEntry, failed: Promise<never>): ArchiveEntry {
+  const type = ENTRY_TYPES[entry.type] ?? 'unsupported';
+  return {
+    path: entry.path,
+    type,
+    kind: entry.type,
+    mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644),
+    linkTarget: entry.linkpath,
+    content: () => entryData(entry, failed),
+  };
+}
+
+/** The member's data; stops with the failure if the archive fails while the writer waits for more. */
+async function* entryData(entry: ReadEntry, failed: Promise<never>): AsyncGenerator<Buffer> {
+  const iterator = entry[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await Promise.race([iterator.next(), failed]);
+    if (next.done === true) return;
+    yield next.value;
+  }
+}
+
+function onceDrained(parser: Parser): Promise<void> {
+  return new Promise((resolve) => parser.once('drain', () => resolve()));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

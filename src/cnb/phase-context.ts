@@ -1,0 +1,75 @@
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { Target } from '../install/target.js';
+import type { EnvLookup } from './platform-env.js';
+
+/** Paths the lifecycle hands to detect, from CNB_* variables, else the positional arguments. */
+export interface DetectPaths {
+  readonly appDir: string;
+  readonly buildpackDir: string;
+  readonly platformDir: string;
+  readonly planPath: string;
+}
+
+/** Paths the lifecycle hands to build. */
+export interface BuildPaths {
+  readonly appDir: string;
+  readonly buildpackDir: string;
+  readonly platformDir: string;
+  readonly layersDir: string;
+  readonly planPath: string;
+}
+
+interface ProcessFacts {
+  readonly env: NodeJS.ProcessEnv;
+  /** Arguments after the executable: detect gets <platform> <plan>, build gets <layers> <platform> <plan>. */
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** The path the executable was started by, to find the buildpack dir when CNB_BUILDPACK_DIR is missing. */
+  readonly executable: string;
+}
+
+export function detectPaths(facts: ProcessFacts): DetectPaths {
+  const [platform, plan] = facts.args;
+  return {
+    appDir: facts.cwd,
+    buildpackDir: buildpackDir(facts),
+    platformDir: required(facts.env['CNB_PLATFORM_DIR'] ?? platform, 'CNB_PLATFORM_DIR'),
+    planPath: required(facts.env['CNB_BUILD_PLAN_PATH'] ?? plan, 'CNB_BUILD_PLAN_PATH'),
+  };
+}
+
+export function buildPaths(facts: ProcessFacts): BuildPaths {
+  const [layers, platform, plan] = facts.args;
+  return {
+    appDir: facts.cwd,
+    buildpackDir: buildpackDir(facts),
+    layersDir: required(facts.env['CNB_LAYERS_DIR'] ?? layers, 'CNB_LAYERS_DIR'),
+    platformDir: required(facts.env['CNB_PLATFORM_DIR'] ?? platform, 'CNB_PLATFORM_DIR'),
+    planPath: required(facts.env['CNB_BP_PLAN_PATH'] ?? plan, 'CNB_BP_PLAN_PATH'),
+  };
+}
+
+/** The target the image is built for; lifecycles older than platform API 0.12 do not say, so use the host's. */
+export function readTarget(env: EnvLookup, hostArch: string): Target {
+  const hostToCnb: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' };
+  return {
+    os: env('CNB_TARGET_OS') ?? 'linux',
+    arch: env('CNB_TARGET_ARCH') ?? hostToCnb[hostArch] ?? hostArch,
+    variant: env('CNB_TARGET_ARCH_VARIANT'),
+  };
+}
+
+function buildpackDir(facts: ProcessFacts): string {
+  const fromEnv = facts.env['CNB_BUILDPACK_DIR'];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  // bin/detect and bin/build are links to bin/run; either way the buildpack dir is bin/'s parent.
+  return path.dirname(path.dirname(realpathSync(facts.executable)));
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') {
+    throw new Error(`${name} is not set and no positional argument gives it: run this from a CNB lifecycle.`);
+  }
+  return value;
+}

@@ -1,0 +1,25 @@
+/** Placeholders an asset or checksums name may hold; the installer fills them in for each build. */
+export const KNOWN_PLACEHOLDERS = ['tag', 'version', 'os', 'arch'] as const;
+
+const PLACEHOLDER_PATTERN = /\{([^{}]*)\}/g;
+
+/** The `{names}` in a template that the installer would not know how to fill, in order, without repeats. */
+export function findUnknownPlaceholders(template: string): string[] {
+  const known: readonly string[] = KNOWN_PLACEHOLDERS;
+  const unknown = [...template.matchAll(PLACEHOLDER_PATTERN)]
+    .map((match) => match[1] ?? '')
+    .filter((name) => !known.includes(name))
+    .map((name) => `{${name}}`);
+  return [...new Set(unknown)];
+}
+
+/** Whether the name changes with the target platform, so one pinned checksum cannot fit every build. */
+export function dependsOnPlatform(template: string): boolean {
+  return template.includes('{os}') || template.includes('{arch}');
+}
+
+/** `{tag}, {version}, {os} and {arch}`, for messages. */
+export function listKnownPlaceholders(): string {
+  const names = KNOWN_PLACEHOLDERS.map((name) => `{${name}}`);
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
+}

@@ -1,0 +1,140 @@
+import type { AssetEntry } from './asset-entry.js';
+import { dependsOnPlatform } from './asset-template.js';
+import { looksLikeArchive } from './archive-name.js';
+import { entryLabel, type ConfigProblems } from './config-problems.js';
+import { describeValue, reprValue } from './describe-value.js';
+import {
+  checkAsset,
+  checkChecksums,
+  checkDestination,
+  checkFlag,
+  checkInclude,
+  checkRepo,
+  checkSha256,
+  checkStripComponents,
+  checkTag,
+  checkTokenEnv,
+  type FieldResult,
+} from './entry-fields.js';
+import { isKnownEntryKey, suggestKnownKey } from './entry-keys.js';
+
+/** A parsed TOML table: plain keys to parsed values. */
+export type TomlTable = Readonly<Record<string, unknown>>;
+
+/** Whether a parsed TOML value is a table (not an array, date or scalar). */
+export function isTomlTable(value: unknown): value is TomlTable {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/**
+ * Validates one `[[metadata.githubassets]]` entry (`tablePath` names the table, for messages). Every problem goes into `problems`, so the user sees all of
+ * them at once; the entry is returned only when it has none.
+ */
+export function readAssetEntry(
+  raw: unknown,
+  index: number,
+  tablePath: string,
+  problems: ConfigProblems,
+): AssetEntry | undefined {
+  if (!isTomlTable(raw)) {
+    problems.entryError(
+      entryLabel(index, undefined),
+      `each entry must be a table with repo and asset, but this one is ${describeValue(raw)}. ` +
+        `Write it as a [[${tablePath}]] section with repo = "owner/name" and asset = "…" below it.`,
+    );
+    return undefined;
+  }
+  const field = (key: string): unknown => (Object.hasOwn(raw, key) ? raw[key] : undefined);
+
+  const repo = checkRepo(field('repo'));
+  const label = entryLabel(index, 'value' in repo ? repo.value.repo : undefined);
+  let valid = true;
+  const take = <T>(result: FieldResult<T>): T | undefined => {
+    if ('value' in result) return result.value;
+    problems.entryError(label, result.error);
+    valid = false;
+    return undefined;
+  };
+
+  const parts = {
+    repo: take(repo),
+    asset: take(checkAsset(field('asset'))),
+    tag: take(checkTag(field('tag'))),
+    tokenEnv: take(checkTokenEnv(field('token_env'))),
+    destination: take(checkDestination(field('destination'))),
+    stripComponents: take(checkStripComponents(field('strip_components'))),
+    sha256: take(checkSha256(field('sha256'))),
+    checksums: take(checkChecksums(field('checksums'))),
+    include: take(checkInclude(field('include'))),
+    launch: take(checkFlag('launch', field('launch'), true)),
+    build: take(checkFlag('build', field('build'), false)),
+  };
+  if (parts.launch === false && parts.build === false) {
+    problems.entryError(
+      label,
+      'launch and build are both false, so the asset would be installed nowhere. Set launch = true to put it ' +
+        'in the app image, or build = true to give it to later buildpacks during the build.',
+    );
+    valid = false;
+  }
+
+  for (const key of Object.keys(raw)) {
+    if (!isKnownEntryKey(key))
+      problems.entryWarning(label, `the key ${key} is unknown and is ignored. ${suggestKnownKey(key)}`);
+  }
+  if (!valid || parts.repo === undefined || parts.asset === undefined) return undefined;
+
+  const entry: AssetEntry = {
+    index,
+    repo: parts.repo.repo,
+    owner: parts.repo.owner,
+    name: parts.repo.name,
+    asset: parts.asset,
+    tag: parts.tag,
+    tokenEnv: parts.tokenEnv,
+    destination: parts.destination,
+    stripComponents: parts.stripComponents ?? 0,
+    sha256: parts.sha256,
+    checksums: parts.checksums,
+    include: parts.include,
+    launch: parts.launch ?? true,
+    build: parts.build ?? false,
+  };
+  warnAboutSurprises(entry, label, problems);
+  return entry;
+}
+
+/** Settings that are valid but probably do not do what the user expects. */
+function warnAboutSurprises(entry: AssetEntry, label: string, problems: ConfigProblems): void {
+  if (entry.sha256 !== undefined && dependsOnPlatform(entry.asset)) {
+    problems.entryWarning(
+      label,
+      `sha256 pins a single file, but asset ${reprValue(entry.asset)} changes with {os} or {arch}, so builds for ` +
+        'other platforms will fail the check. Use checksums = "<checksums file of the release>" instead.',
+    );
+  }
+  // Only for plain names: a glob or template may well match an archive.
+  const plainFile = !/[*?[{]/.test(entry.asset) && !looksLikeArchive(entry.asset);
+  if (plainFile && entry.stripComponents > 0) {
+    problems.entryWarning(
+      label,
+      `strip_components only applies to archives, and asset ${reprValue(entry.asset)} does not look like one, ` +
+        'so it is ignored if the file is not an archive. Remove strip_components if the asset is a plain file.',
+    );
+  }
+  if (plainFile && entry.include !== undefined) {
+    problems.entryWarning(
+      label,
+      `include only applies to archives, and asset ${reprValue(entry.asset)} does not look like one, so it is ` +
+        'ignored if the file is not an archive. Remove include if the asset is a plain file.',
+    );
+  }
+  const top = entry.destination?.split('/')[0];
+  if (top === 'env' || top === 'env.build' || top === 'env.launch') {
+    problems.entryWarning(
+      label,
+      `destination ${reprValue(entry.destination)} is inside the layer's ${top}/ directory, whose files the ` +
+        'lifecycle reads as environment variables. Choose another destination, e.g. "bin".',
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import { mkdir, rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { AssetEntry } from '../config/asset-entry.js';
+import type { Logger } from '../log/logger.js';
+import type { Settings } from '../settings.js';
+import type { UnpackResult } from '../archive/unpack-asset.js';
+import type { AssetSource } from './asset-source.js';
+import type { DownloadAsset, UnpackAsset } from './services.js';
+import { verifyChecksums, type ExpectedChecksum } from './expected-checksums.js';
+
+export interface InstallAssetRequest {
+  readonly entry: AssetEntry;
+  readonly assetName: string;
+  readonly size: number | undefined;
+  readonly source: AssetSource;
+  readonly expected: readonly ExpectedChecksum[];
+  /** A directory of its own for this asset: it stands for the layer root while the asset is unpacked. */
+  readonly stagingDir: string;
+  readonly tempDir: string;
+  /** "jq-linux64 from stedolan/jq jq-1.6", for messages. */
+  readonly label: string;
+}
+
+export interface InstalledFiles {
+  readonly unpacked: UnpackResult;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/**
+ * Downloads one asset and unpacks it into its staging directory in one streaming pass, hashing as the bytes
+ * flow, then checks the hash. Every attempt starts from an empty staging directory, so a retried download
+ * never mixes with the remains of the one before, and a failed one leaves nothing the layer would take.
+ */
+export async function installAsset(
+  request: InstallAssetRequest,
+  services: { readonly download: DownloadAsset; readonly unpack: UnpackAsset },
+  settings: Settings,
+  logger: Logger,
+): Promise<InstalledFiles> {
+  const { entry } = request;
+  const unpackInto = async (body: Readable): Promise<UnpackResult> => {
+    await rm(request.stagingDir, { recursive: true, force: true });
+    await mkdir(request.stagingDir, { recursive: true });
+    return services.unpack(body, {
+      root: request.stagingDir,
+      assetName: request.assetName,
+      destination: entry.destination,
+      stripComponents: entry.stripComponents,
+      include: entry.include,
+      limits: { maxBytes: settings.maxBytes, maxEntries: settings.maxEntries },
+      tempDir: request.tempDir,
+    });
+  };
+  const downloaded = await services.download(
+    { url: request.source.url, token: request.source.token, expectedSize: request.size, label: request.label },
+    unpackInto,
+    {
+      logger,
+      onRetry: (attempt, error) =>
+        logger.subprocess(`Retrying ${request.assetName} (attempt ${attempt + 1}): ${describeError(error)}`),
+    },
+  );
+  verifyChecksums(request.label, downloaded.sha256, request.expected);
+  return { unpacked: downloaded.value, sha256: downloaded.sha256, bytes: downloaded.bytes };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

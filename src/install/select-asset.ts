@@ -1,0 +1,109 @@
+import picomatch from 'picomatch';
+import type { AssetEntry } from '../config/asset-entry.js';
+import type { ReleaseAsset } from '../github/release.js';
+import { AssetNotFoundError } from './asset-not-found-error.js';
+import { archSpellings, osSpellings, type Target } from './target.js';
+
+/** Values the placeholders of an asset template take for one release and target. */
+export interface TemplateValues {
+  readonly tag: string;
+  readonly target: Target;
+  /** The chosen asset's name, for `{asset}` in a checksums template. */
+  readonly asset?: string;
+}
+
+const PLACEHOLDER = /\{(tag|version|os|arch|asset)\}/g;
+
+/** True when the name is a pattern rather than an exact asset name. */
+export function isAssetPattern(pattern: string): boolean {
+  return /[*?]/.test(pattern) || /\{(tag|version|os|arch|asset)\}/.test(pattern);
+}
+
+/**
+ * Expands placeholders to the one spelling used when no asset list is at hand (a mirror): the tag, the
+ * version without its leading `v`, and the CNB names of os and arch. Returns undefined for a glob.
+ */
+export function expandAssetName(pattern: string, values: TemplateValues): string | undefined {
+  if (/[*?]/.test(pattern)) return undefined;
+  return pattern.replace(PLACEHOLDER, (_, key: string) => placeholderSpellings(key, values)[0] ?? '');
+}
+
+/**
+ * Picks the one asset of a release that an entry's `asset` names. Exact names match exactly; templates and
+ * globs match any spelling of os/arch, case-insensitively. None or several matches is an error that lists
+ * the candidates, because guessing would put the wrong binary into an image.
+ */
+export function selectAsset(
+  entry: Pick<AssetEntry, 'index' | 'repo' | 'asset'>,
+  field: string,
+  pattern: string,
+  assets: readonly ReleaseAsset[],
+  values: TemplateValues,
+): ReleaseAsset {
+  const where = `entry ${entry.index} (${entry.repo}), ${field} "${pattern}", release ${values.tag}`;
+  if (!isAssetPattern(pattern)) {
+    const exact = assets.find((asset) => asset.name === pattern);
+    if (exact !== undefined) return exact;
+    throw new AssetNotFoundError(
+      `${where}: the release has no asset of that name. It has: ${listNames(assets)}. Write one of these names, or a template such as "tool_{version}_{os}_{arch}.tar.gz".`,
+    );
+  }
+  const matches = matchingAssets(pattern, assets, values);
+  if (matches.length === 1 && matches[0] !== undefined) return matches[0];
+  if (matches.length === 0) {
+    throw new AssetNotFoundError(
+      `${where}: no asset matches for ${values.target.os}/${values.target.arch}. The release has: ${listNames(assets)}. Adjust the pattern so it matches exactly one of them.`,
+    );
+  }
+  throw new AssetNotFoundError(
+    `${where}: ${matches.length} assets match (${listNames(matches)}), but exactly one must. Make the pattern more specific, for example by writing the archive extension.`,
+  );
+}
+
+function matchingAssets(pattern: string, assets: readonly ReleaseAsset[], values: TemplateValues): ReleaseAsset[] {
+  const glob = pattern
+    .split(PLACEHOLDER)
+    .map((part, i) =>
+      // split() with a capture group alternates literal text (even) and placeholder names (odd).
+      i % 2 === 1 ? `@(${placeholderSpellings(part, values).map(escapeGlob).join('|')})` : escapeGlobExceptWildcards(part),
+    )
+    .join('');
+  const isMatch = picomatch(glob, { nocase: true, dot: true });
+  const matches = assets.filter((asset) => isMatch(asset.name));
+  // A loose pattern often also catches the signature or checksum published beside the archive.
+  const payloads = matches.filter((asset) => !SIDECAR.test(asset.name));
+  return payloads.length > 0 ? payloads : matches;
+}
+
+const SIDECAR = /\.(sha256|sha512|sha256sum|sha512sum|md5|sig|asc|pem|cert|crt|sbom|spdx|intoto\.jsonl|bundle)(\.json)?$/i;
+
+function placeholderSpellings(key: string, values: TemplateValues): readonly string[] {
+  switch (key) {
+    case 'tag':
+      return [values.tag];
+    case 'version':
+      return [values.tag.replace(/^v(?=\d)/, '')];
+    case 'os':
+      return osSpellings(values.target);
+    case 'arch':
+      return archSpellings(values.target);
+    case 'asset':
+      return values.asset === undefined ? [] : [values.asset];
+    default:
+      return [];
+  }
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[\\*?[\]{}()!+@|]/g, '\\$&');
+}
+
+function escapeGlobExceptWildcards(text: string): string {
+  return text.replace(/[\\[\]{}()!+@|]/g, '\\$&');
+}
+
+function listNames(assets: readonly ReleaseAsset[]): string {
+  if (assets.length === 0) return '(no assets)';
+  const names = assets.slice(0, 30).map((asset) => asset.name);
+  return names.join(', ') + (assets.length > 30 ? `, and ${assets.length - 30} more` : '');
+}

@@ -1,0 +1,28 @@
+import type { Readable } from 'node:stream';
+import type { Logger } from '../log/logger.js';
+import type { unpackAsset } from '../archive/unpack-asset.js';
+import type { mergeTree } from '../archive/merge-tree.js';
+import type { DownloadRequest, DownloadResult } from '../download/download-asset.js';
+import type { ResolveReleaseRequest, ResolveReleaseResult } from '../github/client.js';
+
+/** Streams an asset to `consume`, with retries; retry and timeout settings are bound by the caller. */
+export type DownloadAsset = <T>(
+  request: DownloadRequest,
+  consume: (body: Readable) => Promise<T>,
+  options: { readonly logger: Logger; readonly onRetry?: (attempt: number, error: unknown) => void },
+) => Promise<DownloadResult<T>>;
+
+export type UnpackAsset = typeof unpackAsset;
+export type MergeTree = typeof mergeTree;
+
+export interface ReleaseResolver {
+  resolveRelease(request: ResolveReleaseRequest, logger: Logger): Promise<ResolveReleaseResult>;
+}
+
+/** The collaborators a build needs; passed in, so tests can hand in their own. */
+export interface InstallServices {
+  readonly github: ReleaseResolver;
+  readonly download: DownloadAsset;
+  readonly unpack: UnpackAsset;
+  readonly merge: MergeTree;
+}

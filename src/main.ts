@@ -1,0 +1,88 @@
+/**
+ * Entry point of bin/run, which bin/detect and bin/build link to: the phase is the name it was called by.
+ * This is the only module that touches the process (arguments, environment, exit code); detect and build
+ * are functions of the context it reads.
+ */
+import path from 'node:path';
+import { BuildpackError } from './errors.js';
+import { writeBuildPlan } from './cnb/cnb-files.js';
+import { readBuildpackDescriptor } from './cnb/buildpack-descriptor.js';
+import { buildPaths, detectPaths, readTarget } from './cnb/phase-context.js';
+import { readPlatformEnv, readServiceBindings } from './cnb/platform-env.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { detect } from './detect.js';
+
+const DETECT_FAIL = 100;
+
+async function main(): Promise<number> {
+  const phase = [process.argv0, process.argv[1] ?? '']
+    .map((name) => path.basename(name))
+    .find((name) => name === 'detect' || name === 'build');
+  const facts = { env: process.env, args: process.argv.slice(2), cwd: process.cwd(), executable: process.execPath };
+  const debug = (process.env['BP_LOG_LEVEL'] ?? '').toUpperCase() === 'DEBUG';
+  const logger = createLogger({ write: (line) => process.stdout.write(`${line}\n`), debug });
+  // A token in the environment is known before anything can print it.
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && /TOKEN|SECRET|PASSWORD/i.test(name)) logger.redact(value);
+  }
+  try {
+    if (phase === 'detect') return await runDetect(facts, logger);
+    if (phase === 'build') return await runBuild(facts, logger);
+    process.stderr.write('Call this program as bin/detect or bin/build (a CNB lifecycle does).\n');
+    return 1;
+  } catch (error) {
+    reportError(error, logger);
+    return 1;
+  }
+}
+
+async function runDetect(facts: Parameters<typeof detectPaths>[0], logger: Logger): Promise<number> {
+  const paths = detectPaths(facts);
+  const env = await readPlatformEnv(paths.platformDir, facts.env);
+  const result = await detect({ appDir: paths.appDir, env, logger });
+  if (!result.pass) {
+    logger.process(result.reason);
+    return DETECT_FAIL;
+  }
+  await writeBuildPlan(paths.planPath, result.plan);
+  return 0;
+}
+
+async function runBuild(facts: Parameters<typeof buildPaths>[0], logger: Logger): Promise<number> {
+  const paths = buildPaths(facts);
+  const [env, buildpack, { build }, { createInstallServices }] = await Promise.all([
+    readPlatformEnv(paths.platformDir, facts.env),
+    readBuildpackDescriptor(paths.buildpackDir),
+    import('./build.js'),
+    import('./install/create-services.js'),
+  ]);
+  const userAgent = `${buildpack.id}/${buildpack.version}`;
+  await build({
+    appDir: paths.appDir,
+    layersDir: paths.layersDir,
+    buildpack,
+    target: readTarget(env, process.arch),
+    env,
+    bindings: await readServiceBindings(paths.platformDir, env),
+    logger,
+    createServices: (settings, buildLogger) => createInstallServices(settings, buildLogger, userAgent),
+  });
+  return 0;
+}
+
+/** A BuildpackError's message is for the user as it is; anything else is a bug, shown with its stack. */
+function reportError(error: unknown, logger: Logger): void {
+  const errors = error instanceof AggregateError ? error.errors : [error];
+  for (const each of errors) {
+    if (each instanceof BuildpackError) {
+      logger.title(`ERROR: ${each.message}`);
+    } else {
+      const text = each instanceof Error ? (each.stack ?? each.message) : String(each);
+      logger.title(`ERROR (unexpected; please report it with this output): ${text}`);
+    }
+  }
+}
+
+void main().then((code) => {
+  process.exitCode = code;
+});

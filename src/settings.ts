@@ -1,0 +1,80 @@
+import { ConfigError } from './config/config-error.js';
+import type { EnvLookup } from './cnb/platform-env.js';
+
+/** Buildpack-wide settings from BP_* variables; read once, in one place. */
+export interface Settings {
+  readonly apiUrl: string;
+  readonly concurrency: number;
+  readonly maxBytes: number;
+  readonly maxEntries: number;
+  readonly requireChecksum: boolean;
+  readonly maxWaitMs: number;
+  readonly mirror: string | undefined;
+  readonly sbom: boolean;
+  readonly debug: boolean;
+}
+
+export const DEFAULT_API_URL = 'https://api.github.com';
+
+export function readSettings(env: EnvLookup): Settings {
+  return {
+    apiUrl: readUrl(env, 'BP_GITHUB_API_URL') ?? readUrl(env, 'GITHUB_API_URL') ?? DEFAULT_API_URL,
+    concurrency: readInteger(env, 'BP_GITHUB_ASSETS_CONCURRENCY', 4, 1, 32),
+    // Generous enough for ffmpeg-sized archives (a few hundred MB unpacked), small enough to stop a bomb.
+    maxBytes: readInteger(env, 'BP_GITHUB_ASSETS_MAX_BYTES', 8 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    maxEntries: readInteger(env, 'BP_GITHUB_ASSETS_MAX_ENTRIES', 100_000, 1, Number.MAX_SAFE_INTEGER),
+    requireChecksum: readBoolean(env, 'BP_GITHUB_ASSETS_REQUIRE_CHECKSUM', false),
+    maxWaitMs: readInteger(env, 'BP_GITHUB_ASSETS_MAX_WAIT', 60, 0, 3600) * 1000,
+    // An artifact proxy may need basic auth in its URL; the logger redacts it like a token.
+    mirror: readUrl(env, 'BP_GITHUB_ASSETS_MIRROR', ['https:', 'http:', 'file:'], true),
+    sbom: !readBoolean(env, 'BP_DISABLE_SBOM', false),
+    debug: (env('BP_LOG_LEVEL') ?? '').toUpperCase() === 'DEBUG',
+  };
+}
+
+function readInteger(env: EnvLookup, name: string, fallback: number, min: number, max: number): number {
+  const raw = env(name)?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `${name} must be a whole number from ${min} to ${max}, but is "${raw}". Set it to a number such as ${fallback}, or unset it for the default (${fallback}).`,
+    );
+  }
+  return value;
+}
+
+function readBoolean(env: EnvLookup, name: string, fallback: boolean): boolean {
+  const raw = env(name)?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, but is "${raw}". Set ${name}=true or ${name}=false.`);
+}
+
+function readUrl(
+  env: EnvLookup,
+  name: string,
+  protocols: readonly string[] = ['https:', 'http:'],
+  allowCredentials = false,
+): string | undefined {
+  const raw = env(name)?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL such as https://github.example.com/api/v3, but is "${raw}".`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(
+      `${name} must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL, but is "${raw}".`,
+    );
+  }
+  if (!allowCredentials && (url.username !== '' || url.password !== '')) {
+    throw new ConfigError(
+      `${name} must not carry credentials in the URL; give the token through GITHUB_TOKEN or token_env instead.`,
+    );
+  }
+  return raw.replace(/\/+$/, '');
+}

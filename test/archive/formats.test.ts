@@ -1,0 +1,234 @@
+import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import * as tar from 'tar';
+import { describe, expect, it } from 'vitest';
+import { unpackAsset } from '../../src/archive/unpack-asset.js';
+import { writeSourceTree, type SourceTree } from './helpers/source-tree.js';
+import { run } from './helpers/tools.js';
+import { rawZip } from './helpers/zip-builder.js';
+import {
+  makeWorkspace,
+  optionsFor,
+  unpackBytes,
+  unpackFile,
+  type Workspace,
+} from './helpers/unpack-helpers.js';
+
+const COMPRESSORS = {
+  gz: ['gzip', '-c'],
+  xz: ['xz', '-c', '-T1'],
+  bz2: ['bzip2', '-c'],
+  zst: ['zstd', '-q', '-c'],
+} as const;
+type Compressor = keyof typeof COMPRESSORS;
+
+/** Compresses `file` with the real tool into `output`. */
+function compress(kind: Compressor, file: string, output: string): void {
+  const [command, ...args] = COMPRESSORS[kind];
+  execFileSync('sh', ['-c', `"$0" "$@" > "${output}"`, command, ...args, file]);
+}
+
+async function expectTreeUnpacked(workspace: Workspace, tree: SourceTree, prefix = ''): Promise<void> {
+  for (const [name, file] of tree.files) {
+    const unpacked = path.join(workspace.root, prefix, name);
+    expect(await fs.readFile(unpacked), name).toEqual(file.data);
+    expect((await fs.stat(unpacked)).mode & 0o777, name).toBe(file.mode);
+  }
+  for (const [name, target] of tree.links) {
+    expect(await fs.readlink(path.join(workspace.root, prefix, name)), name).toBe(target);
+  }
+}
+
+function expectedFiles(tree: SourceTree): string[] {
+  return [...tree.files.keys(), ...tree.links.keys()].sort();
+}
+
+async function buildTar(
+  workspace: Workspace,
+  name = 'pkg.tar',
+): Promise<{ tree: SourceTree; tarFile: string }> {
+  const tree = await writeSourceTree(path.join(workspace.dir, 'src'));
+  const tarFile = path.join(workspace.dir, name);
+  run('tar', ['-C', tree.dir, '-cf', tarFile, 'pkg-1.0']);
+  return { tree, tarFile };
+}
+
+describe('unpackAsset: archives, told apart by content', () => {
+  it('unpacks a plain tar made by GNU tar, keeping bytes, modes and symlinks', async () => {
+    const workspace = await makeWorkspace();
+    const { tree, tarFile } = await buildTar(workspace);
+    const result = await unpackFile(workspace, tarFile);
+    expect(result.format).toBe('tar');
+    expect(result.files).toEqual(expectedFiles(tree));
+    expect(result.bytes).toBe([...tree.files.values()].reduce((sum, file) => sum + file.data.length, 0));
+    await expectTreeUnpacked(workspace, tree);
+  });
+
+  it.each(Object.keys(COMPRESSORS) as Compressor[])(
+    'unpacks a tar.%s made by the real compressor',
+    async (kind) => {
+      const workspace = await makeWorkspace();
+      const { tree, tarFile } = await buildTar(workspace);
+      const asset = path.join(workspace.dir, `pkg.tar.${kind}`);
+      compress(kind, tarFile, asset);
+      const result = await unpackFile(workspace, asset);
+      expect(result.format).toBe(`tar.${kind}`);
+      expect(result.files).toEqual(expectedFiles(tree));
+      await expectTreeUnpacked(workspace, tree);
+    },
+  );
+
+  it('unpacks a gzipped tar written by node-tar (pax headers for a long name) under any name', async () => {
+    const workspace = await makeWorkspace();
+    const tree = await writeSourceTree(path.join(workspace.dir, 'src'), `pkg-${'x'.repeat(120)}`);
+    const asset = path.join(workspace.dir, 'download');
+    await tar.create({ gzip: true, file: asset, cwd: tree.dir, portable: true }, [...tree.files.keys()]);
+    const result = await unpackFile(workspace, asset);
+    expect(result.format).toBe('tar.gz');
+    expect(result.files).toEqual([...tree.files.keys()].sort());
+    for (const [name, file] of tree.files) {
+      expect(await fs.readFile(path.join(workspace.root, name))).toEqual(file.data);
+    }
+  });
+
+  it('unpacks a zip made by Info-ZIP, keeping bytes, modes and symlinks', async () => {
+    const workspace = await makeWorkspace();
+    const tree = await writeSourceTree(path.join(workspace.dir, 'src'));
+    const asset = path.join(workspace.dir, 'pkg.zip');
+    run('zip', ['-q', '-r', '-y', '-X', asset, 'pkg-1.0'], tree.dir);
+    const result = await unpackFile(workspace, asset);
+    expect(result.format).toBe('zip');
+    expect(result.files).toEqual(expectedFiles(tree));
+    await expectTreeUnpacked(workspace, tree);
+    // The spooled copy is gone.
+    expect(await fs.readdir(workspace.tempDir)).toEqual([]);
+  });
+
+  it('unpacks an empty zip (only an end-of-central-directory record)', async () => {
+    const workspace = await makeWorkspace();
+    const result = await unpackBytes(workspace, 'empty.zip', rawZip([]));
+    expect(result).toEqual({ format: 'zip', files: [], bytes: 0 });
+  });
+
+  it('reads an old v7 tar (no magic) when the name says tar and the checksum holds', async () => {
+    const workspace = await makeWorkspace();
+    const tree = await writeSourceTree(path.join(workspace.dir, 'src'));
+    const asset = path.join(workspace.dir, 'old.tar');
+    run('tar', ['--format=v7', '-C', tree.dir, '-cf', asset, 'pkg-1.0']);
+    const result = await unpackFile(workspace, asset);
+    expect(result.format).toBe('tar');
+    await expectTreeUnpacked(workspace, tree);
+  });
+});
+
+describe('unpackAsset: single files', () => {
+  it('installs an ELF executable (position-independent) as bin/<asset name>, mode 0755, runnable', async () => {
+    const workspace = await makeWorkspace();
+    const elf = await fs.readFile('/usr/bin/env');
+    expect(elf.subarray(0, 4)).toEqual(Buffer.from('\x7fELF', 'latin1'));
+    const asset = path.join(workspace.dir, 'env-linux-amd64');
+    await fs.writeFile(asset, elf, { mode: 0o644 });
+    const result = await unpackFile(workspace, asset);
+    expect(result).toEqual({ format: 'raw', files: ['bin/env-linux-amd64'], bytes: elf.length });
+    const installed = path.join(workspace.root, 'bin/env-linux-amd64');
+    expect((await fs.stat(installed)).mode & 0o777).toBe(0o755);
+    expect(await fs.readFile(installed)).toEqual(elf);
+    expect(execFileSync(installed, ['echo', 'it runs']).toString()).toBe('it runs\n');
+  });
+
+  it('treats an ELF of type DYN as raw (what MIME sniffing got wrong)', async () => {
+    const workspace = await makeWorkspace();
+    const elf = Buffer.alloc(4096);
+    Buffer.from('\x7fELF\x02\x01\x01', 'latin1').copy(elf);
+    elf.writeUInt16LE(3, 16); // ET_DYN
+    const result = await unpackBytes(workspace, 'probe', elf, { destination: 'bin/probe' });
+    expect(result.format).toBe('raw');
+    expect(result.files).toEqual(['bin/probe']);
+    expect((await fs.stat(path.join(workspace.root, 'bin/probe'))).mode & 0o777).toBe(0o755);
+  });
+
+  it('writes a raw asset to the destination path when one is given', async () => {
+    const workspace = await makeWorkspace();
+    const script = Buffer.from('#!/bin/sh\necho hello from the script\n');
+    const result = await unpackBytes(workspace, 'tool.sh', script, { destination: 'tools/run' });
+    expect(result).toEqual({ format: 'raw', files: ['tools/run'], bytes: script.length });
+    expect(execFileSync(path.join(workspace.root, 'tools/run')).toString()).toBe('hello from the script\n');
+  });
+
+  it.each(Object.keys(COMPRESSORS) as Compressor[])(
+    'decompresses a bare .%s file to bin/<name without suffix>, mode 0755',
+    async (kind) => {
+      const workspace = await makeWorkspace();
+      const tree = await writeSourceTree(path.join(workspace.dir, 'src'));
+      const original = tree.files.get('pkg-1.0/bin/tool');
+      const asset = path.join(workspace.dir, `tool.${kind}`);
+      compress(kind, path.join(tree.dir, 'pkg-1.0/bin/tool'), asset);
+      const result = await unpackFile(workspace, asset);
+      expect(result).toEqual({ format: kind, files: ['bin/tool'], bytes: original?.data.length });
+      expect(await fs.readFile(path.join(workspace.root, 'bin/tool'))).toEqual(original?.data);
+      expect((await fs.stat(path.join(workspace.root, 'bin/tool'))).mode & 0o777).toBe(0o755);
+    },
+  );
+
+  it('treats a .tar.gz that holds no tar as a bare gzip file (content wins over the name)', async () => {
+    const workspace = await makeWorkspace();
+    const text = path.join(workspace.dir, 'notes.txt');
+    await fs.writeFile(text, 'not a tar at all\n'.repeat(100));
+    const asset = path.join(workspace.dir, 'data.tar.gz');
+    compress('gz', text, asset);
+    const result = await unpackFile(workspace, asset);
+    expect(result.format).toBe('gz');
+    expect(await fs.readFile(path.join(workspace.root, 'bin/data.tar'), 'utf8')).toBe(
+      'not a tar at all\n'.repeat(100),
+    );
+  });
+
+  it('reads every member of a multi-member gzip', async () => {
+    const workspace = await makeWorkspace();
+    const first = path.join(workspace.dir, 'a');
+    const second = path.join(workspace.dir, 'b');
+    await fs.writeFile(first, 'first part\n');
+    await fs.writeFile(second, 'second part\n');
+    compress('gz', first, `${first}.gz`);
+    compress('gz', second, `${second}.gz`);
+    const asset = path.join(workspace.dir, 'joined.gz');
+    await fs.writeFile(
+      asset,
+      Buffer.concat([await fs.readFile(`${first}.gz`), await fs.readFile(`${second}.gz`)]),
+    );
+    await unpackFile(workspace, asset, { destination: 'out' });
+    expect(await fs.readFile(path.join(workspace.root, 'out'), 'utf8')).toBe('first part\nsecond part\n');
+  });
+});
+
+describe('unpackAsset: reads the whole body', () => {
+  it.each(['pkg.tar', 'pkg.tar.gz', 'pkg.tar.xz', 'pkg.tar.bz2', 'pkg.tar.zst', 'pkg.zip', 'tool.xz', 'raw'])(
+    'consumes every byte of %s, so a hash taken upstream covers the asset',
+    async (name) => {
+      const workspace = await makeWorkspace();
+      const { tree, tarFile } = await buildTar(workspace);
+      const asset = path.join(workspace.dir, name);
+      if (name === 'pkg.zip') run('zip', ['-q', '-r', '-y', asset, 'pkg-1.0'], tree.dir);
+      else if (name === 'tool.xz') compress('xz', path.join(tree.dir, 'pkg-1.0/bin/tool'), asset);
+      else if (name === 'raw') await fs.copyFile(path.join(tree.dir, 'pkg-1.0/bin/tool'), asset);
+      else if (name !== 'pkg.tar') compress(name.split('.').at(-1) as Compressor, tarFile, asset);
+      // Trailing zero padding, as some tar writers and xz's stream padding leave.
+      if (name.includes('tar') || name.endsWith('.xz'))
+        await fs.appendFile(asset, Buffer.alloc(name.endsWith('.tar') ? 10240 : 0));
+      let seen = 0;
+      const counted = createReadStream(asset).pipe(
+        new PassThrough({
+          transform(chunk: Buffer, _encoding, callback) {
+            seen += chunk.length;
+            callback(null, chunk);
+          },
+        }),
+      );
+      await unpackAsset(counted, optionsFor(workspace, name));
+      expect(seen).toBe((await fs.stat(asset)).size);
+    },
+  );
+});

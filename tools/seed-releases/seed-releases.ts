@@ -1,0 +1,206 @@
+/**
+ * The releases behind the configurations users really wrote for github-assets-cnb (prior-art.md), built
+ * on disk with real tools (tar, xz, zip, gzip) so the buildpack meets the same kinds of archives it meets
+ * on GitHub. Each asset's payload is a small executable script, so tests and the demo can run what landed.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FakeRepo } from '../fake-github/index.js';
+
+/** A file the buildpack must install: where it lands in the layer, and the bytes it must have. */
+export interface ExpectedFile {
+  readonly layer: string;
+  readonly path: string;
+  readonly source: string;
+  readonly executable: boolean;
+}
+
+export interface SeedReleases {
+  readonly repos: FakeRepo[];
+  /** The token that opens the private repo; tests pass it through APITEST_TOKEN. */
+  readonly privateToken: string;
+  /** project.toml holding every seed configuration, as github-assets-cnb users wrote them. */
+  readonly projectToml: string;
+  /** Each seed configuration on its own, keyed by a short name. */
+  readonly entries: Readonly<Record<SeedName, string>>;
+  readonly expected: Readonly<Record<SeedName, readonly ExpectedFile[]>>;
+}
+
+export type SeedName = 'grpc' | 'youtubedr' | 'jq' | 'apitest' | 'ffmpeg' | 'nats' | 'skaffold';
+
+const PRIVATE_TOKEN = 'ghp_seedPrivateToken0123456789abcdefABCDEF';
+
+/** Builds every seed asset under `dir` and describes the releases a fake GitHub should serve. */
+export async function buildSeedReleases(dir: string): Promise<SeedReleases> {
+  await mkdir(dir, { recursive: true });
+  const script = async (relative: string, text: string): Promise<string> => {
+    const file = path.join(dir, 'src', relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `#!/bin/sh\necho "${text} $*"\n`);
+    await chmod(file, 0o755);
+    return file;
+  };
+  const run = (command: string, args: string[], cwd = dir): void => {
+    execFileSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+  };
+  const out = (name: string): string => path.join(dir, 'assets', name);
+  await mkdir(path.join(dir, 'assets'), { recursive: true });
+
+  // grpc_health_probe and skaffold ship raw executables; jq's jq-linux64 too.
+  const grpc = await script('grpc_health_probe', 'grpc_health_probe v0.4.24');
+  await copyFile(grpc, out('grpc_health_probe-linux-amd64'));
+  const grpcArm = await script('grpc_health_probe_arm64', 'grpc_health_probe v0.4.24 arm64');
+  await copyFile(grpcArm, out('grpc_health_probe-linux-arm64'));
+  const jq = await script('jq', 'jq-1.6');
+  await copyFile(jq, out('jq-linux64'));
+  const skaffold = await script('skaffold', 'skaffold v2.13.0');
+  await copyFile(skaffold, out('skaffold-linux-amd64'));
+
+  // youtubedr: a goreleaser tar.gz with the binary at the top, beside LICENSE and README.
+  await script('youtubedr/youtubedr', 'youtubedr 2.7.0');
+  await writeFile(path.join(dir, 'src/youtubedr/LICENSE'), 'MIT License\n');
+  await writeFile(path.join(dir, 'src/youtubedr/README.md'), '# youtubedr\n');
+  run('tar', ['-czf', out('youtubedr_2.7.0_linux_arm64.tar.gz'), '-C', 'src/youtubedr', 'youtubedr', 'LICENSE', 'README.md']);
+
+  // apitest: a private repo's tar.gz.
+  await script('apitest/apitest', 'apitest v0.1.0');
+  run('tar', ['-czf', out('apitest_0.1.0_linux_amd64.tar.gz'), '-C', 'src/apitest', 'apitest']);
+
+  // FFmpeg-Builds: a tar.xz whose members sit under one top directory, hence strip_components = 1.
+  const top = 'ffmpeg-master-latest-linux64-gpl';
+  await script(`${top}/bin/ffmpeg`, 'ffmpeg version N-master');
+  await script(`${top}/bin/ffprobe`, 'ffprobe version N-master');
+  await writeFile(path.join(dir, 'src', top, 'LICENSE.txt'), 'GPL\n');
+  await mkdir(path.join(dir, 'src', top, 'doc'), { recursive: true });
+  await writeFile(path.join(dir, 'src', top, 'doc/ffmpeg.html'), '<html></html>\n');
+  run('tar', ['-cJf', out(`${top}.tar.xz`), '-C', 'src', top]);
+
+  // go-nats-examples: a zip of two executables.
+  await script('nats/nats-pub', 'nats-pub');
+  await script('nats/nats-sub', 'nats-sub');
+  run('zip', ['-q', '-X', out('go-nats-examples-v0.1.0-linux-amd64.zip'), 'nats-pub', 'nats-sub'], path.join(dir, 'src/nats'));
+
+  const src = (relative: string): string => path.join(dir, 'src', relative);
+  const asset = (name: string): { name: string; file: string } => ({ name, file: out(name) });
+  const repos: FakeRepo[] = [
+    {
+      owner: 'grpc-ecosystem',
+      name: 'grpc-health-probe',
+      releases: [
+        { tag: 'v0.4.24', assets: [asset('grpc_health_probe-linux-amd64'), asset('grpc_health_probe-linux-arm64')] },
+      ],
+    },
+    {
+      owner: 'kkdai',
+      name: 'youtube',
+      releases: [{ tag: 'v2.7.0', assets: [asset('youtubedr_2.7.0_linux_arm64.tar.gz')] }],
+    },
+    {
+      owner: 'stedolan',
+      name: 'jq',
+      // Published before GitHub computed digests: nothing to verify against but a pin.
+      releases: [{ tag: 'jq-1.6', assets: [{ ...asset('jq-linux64'), digest: null }] }],
+    },
+    {
+      owner: 'qeek-dev',
+      name: 'apitest-toolchain',
+      private: true,
+      releases: [{ tag: 'v0.1.0', assets: [asset('apitest_0.1.0_linux_amd64.tar.gz')] }],
+    },
+    {
+      owner: 'BtbN',
+      name: 'FFmpeg-Builds',
+      // BtbN publishes its rolling build under a tag literally named "latest".
+      releases: [{ tag: 'latest', assets: [asset(`${top}.tar.xz`)] }],
+    },
+    {
+      owner: 'nats-io',
+      name: 'go-nats-examples',
+      releases: [{ tag: 'v0.1.0', assets: [asset('go-nats-examples-v0.1.0-linux-amd64.zip')] }],
+    },
+    {
+      owner: 'GoogleContainerTools',
+      name: 'skaffold',
+      releases: [{ tag: 'v2.13.0', assets: [asset('skaffold-linux-amd64')] }],
+    },
+  ];
+
+  const entries: Record<SeedName, string> = {
+    grpc: `[[metadata.githubassets]]
+repo = "grpc-ecosystem/grpc-health-probe"
+asset = "grpc_health_probe-linux-amd64"
+destination = "bin/grpc_health_probe"
+tag = "v0.4.24"
+`,
+    youtubedr: `[[metadata.githubassets]]
+repo = "kkdai/youtube"
+asset = "youtubedr_2.7.0_linux_arm64.tar.gz"
+destination = "bin"
+tag = "v2.7.0"
+`,
+    jq: `[[metadata.githubassets]]
+repo = "stedolan/jq"
+asset = "jq-linux64"
+destination = "bin/jq"
+`,
+    apitest: `[[metadata.githubassets]]
+repo = "qeek-dev/apitest-toolchain"
+asset = "apitest_0.1.0_linux_amd64.tar.gz"
+destination = "bin"
+tag = "v0.1.0"
+token_env = "APITEST_TOKEN"
+`,
+    ffmpeg: `[[metadata.githubassets]]
+repo = "BtbN/FFmpeg-Builds"
+asset = "ffmpeg-master-latest-linux64-gpl.tar.xz"
+strip_components = 1
+`,
+    nats: `[[metadata.githubassets]]
+repo = "nats-io/go-nats-examples"
+asset = "go-nats-examples-v0.1.0-linux-amd64.zip"
+destination = "bin"
+tag = "v0.1.0"
+`,
+    skaffold: `[[metadata.githubassets]]
+repo = "GoogleContainerTools/skaffold"
+asset = "skaffold-linux-amd64"
+destination = "bin/skaffold"
+tag = "v2.13.0"
+`,
+  };
+
+  const file = (layer: string, relative: string, source: string, executable = true): ExpectedFile => ({
+    layer,
+    path: relative,
+    source,
+    executable,
+  });
+  const expected: Record<SeedName, ExpectedFile[]> = {
+    grpc: [file('grpc-ecosystem_grpc-health-probe', 'bin/grpc_health_probe', grpc)],
+    youtubedr: [
+      file('kkdai_youtube', 'bin/youtubedr', src('youtubedr/youtubedr')),
+      file('kkdai_youtube', 'bin/LICENSE', src('youtubedr/LICENSE'), false),
+    ],
+    jq: [file('stedolan_jq', 'bin/jq', jq)],
+    apitest: [file('qeek-dev_apitest-toolchain', 'bin/apitest', src('apitest/apitest'))],
+    ffmpeg: [
+      file('BtbN_FFmpeg-Builds', 'bin/ffmpeg', src(`${top}/bin/ffmpeg`)),
+      file('BtbN_FFmpeg-Builds', 'bin/ffprobe', src(`${top}/bin/ffprobe`)),
+      file('BtbN_FFmpeg-Builds', 'doc/ffmpeg.html', src(`${top}/doc/ffmpeg.html`), false),
+    ],
+    nats: [
+      file('nats-io_go-nats-examples', 'bin/nats-pub', src('nats/nats-pub')),
+      file('nats-io_go-nats-examples', 'bin/nats-sub', src('nats/nats-sub')),
+    ],
+    skaffold: [file('GoogleContainerTools_skaffold', 'bin/skaffold', skaffold)],
+  };
+
+  return {
+    repos,
+    privateToken: PRIVATE_TOKEN,
+    projectToml: Object.values(entries).join('\n'),
+    entries,
+    expected,
+  };
+}
