@@ -15,10 +15,17 @@ export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 /** ELF e_machine values of the architectures we ship, keyed by CNB arch name. */
 export const ELF_MACHINE = { amd64: 0x3e, arm64: 0xb7 };
 
+/** qemu-user emulator and Debian cross sysroot (libc6-<arch>-cross) to run another arch's Node. */
+export const EMULATOR = {
+  amd64: ['qemu-x86_64', '-L', '/usr/x86_64-linux-gnu'],
+  arm64: ['qemu-aarch64', '-L', '/usr/aarch64-linux-gnu'],
+};
+
 /**
- * Writes the SEA preparation blob for `bundle` into `blobPath`, using `generator` (a Node binary that runs
- * on this machine, of the same version as the binary the blob goes into). With `useCodeCache` the blob
- * holds V8 code cache and only works on the generator's architecture.
+ * Writes the SEA preparation blob for `bundle` into `blobPath`, using `generator`: a Node binary of the
+ * same version as the binary the blob goes into, or a command array that runs one (e.g. under qemu-user).
+ * With `useCodeCache` the blob holds V8 code cache, valid only on the generator's architecture: elsewhere
+ * Node rejects it and prints "Warning: Code cache data rejected." on every start.
  */
 export async function writeSeaBlob({ generator, bundle, blobPath, useCodeCache }) {
   await mkdir(dirname(blobPath), { recursive: true });
@@ -31,11 +38,11 @@ export async function writeSeaBlob({ generator, bundle, blobPath, useCodeCache }
     useCodeCache,
   };
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
-  const result = spawnSync(generator, ['--experimental-sea-config', configPath], { encoding: 'utf8' });
+  const [command, ...args] = [generator, '--experimental-sea-config', configPath].flat();
+  const result = spawnSync(command, args, { encoding: 'utf8' });
   if (result.status !== 0) {
-    throw new Error(
-      `${generator} --experimental-sea-config failed (${result.status ?? result.signal}):\n${result.stderr}`,
-    );
+    const shown = [command, ...args].join(' ');
+    throw new Error(`${shown} failed (${result.status ?? result.error?.message}):\n${result.stderr}`);
   }
   return readFile(blobPath);
 }

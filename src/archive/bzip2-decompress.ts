@@ -1,4 +1,4 @@
-import bitIterator from 'unbzip2-stream/lib/bit_iterator.js';
+import bitIterator, { type BitReader } from 'unbzip2-stream/lib/bit_iterator.js';
 import bzip2 from 'unbzip2-stream/lib/bzip2.js';
 
 /** Room for one whole compressed block of the largest size (900 kB) plus headers, as unbzip2-stream keeps. */
@@ -16,7 +16,9 @@ const OUTPUT_CHUNK = 64 * 1024;
 export async function* bzip2Decompress(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const queue: Buffer[] = [];
   let buffered = 0;
-  const bits = bitIterator(() => queue.shift());
+  // The bit reader takes its first buffer when created, so it is created once there is one.
+  let reader: BitReader | undefined;
+  const bits = (): BitReader => (reader ??= bitIterator(() => queue.shift()));
   let blockSize = 0;
   let streamCRC: number | null = null;
   let inStream = false;
@@ -24,18 +26,18 @@ export async function* bzip2Decompress(source: AsyncIterable<Buffer>): AsyncGene
   // Decodes the next header or block; returns the block's output (empty for a header or an end of stream).
   const step = (): Buffer[] => {
     if (!inStream) {
-      blockSize = bzip2.header(bits);
+      blockSize = bzip2.header(bits());
       streamCRC = 0;
       inStream = true;
       return [];
     }
     const output = new BlockOutput();
     const bufsize = 100_000 * blockSize;
-    streamCRC = bzip2.decompress(bits, output.write, new Int32Array(bufsize), bufsize, streamCRC);
+    streamCRC = bzip2.decompress(bits(), output.write, new Int32Array(bufsize), bufsize, streamCRC);
     if (streamCRC === null) inStream = false;
     return output.finish();
   };
-  const unread = (): number => buffered - bits.bytesRead;
+  const unread = (): number => buffered - (reader?.bytesRead ?? 0);
 
   for await (const chunk of source) {
     queue.push(chunk);

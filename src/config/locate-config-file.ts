@@ -36,7 +36,21 @@ export function locateConfigFile(
   if (problem !== undefined) {
     throw new ConfigError(hideTokens(`${CONFIG_PATH_VARIABLE} is ${describeValue(named)}, ${problem}`));
   }
-  return { file: named, absolutePath: path.resolve(appDir, named), fromVariable: true };
+  return { file: named, absolutePath: resolveInsideAppDir(appDir, named), fromVariable: true };
+}
+
+/**
+ * github-assets-cnb joined the value to the app dir, so `/assets.toml` meant `<app>/assets.toml`; that keeps
+ * working. An absolute path that already lies in the app dir (`/workspace/assets.toml`) is taken as it is.
+ */
+function resolveInsideAppDir(appDir: string, named: string): string {
+  if (path.isAbsolute(named) && isInside(appDir, named)) return path.resolve(named);
+  return path.join(appDir, named);
+}
+
+function isInside(appDir: string, candidate: string): boolean {
+  const inside = path.relative(appDir, candidate);
+  return inside !== '' && inside !== '..' && !inside.startsWith(`..${path.sep}`) && !path.isAbsolute(inside);
 }
 
 /** What is wrong with the variable's value, as the end of a sentence with the fix; undefined if nothing. */
@@ -45,13 +59,7 @@ function findPathProblem(appDir: string, named: string): string | undefined {
   if (named.trim() === '')
     return `which names no file. Set it to a file relative to the app dir, e.g. assets.toml, ${unset}`;
   if (named.includes('\0')) return `which holds a NUL character. Remove it, ${unset}`;
-  if (path.isAbsolute(named)) {
-    const inside = path.relative(appDir, named);
-    const suggestion =
-      inside !== '' && !inside.startsWith('..') && !path.isAbsolute(inside) ? inside : 'assets.toml';
-    return `an absolute path, but it must be relative to the app dir. Write e.g. ${CONFIG_PATH_VARIABLE}=${suggestion}, ${unset}`;
-  }
-  const inside = path.relative(appDir, path.resolve(appDir, named));
+  const inside = path.relative(appDir, resolveInsideAppDir(appDir, named));
   if (inside === '')
     return `which is the app dir itself, not a file. Name a file in it, e.g. assets.toml, ${unset}`;
   if (inside === '..' || inside.startsWith(`..${path.sep}`)) {

@@ -17,14 +17,7 @@ import {
   type FieldResult,
 } from './entry-fields.js';
 import { isKnownEntryKey, suggestKnownKey } from './entry-keys.js';
-
-/** A parsed TOML table: plain keys to parsed values. */
-export type TomlTable = Readonly<Record<string, unknown>>;
-
-/** Whether a parsed TOML value is a table (not an array, date or scalar). */
-export function isTomlTable(value: unknown): value is TomlTable {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
-}
+import { isTomlTable } from './toml-table.js';
 
 /**
  * Validates one `[[metadata.githubassets]]` entry (`tablePath` names the table, for messages). Every problem goes into `problems`, so the user sees all of

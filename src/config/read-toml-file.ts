@@ -3,7 +3,7 @@ import TOML from '@iarna/toml';
 import { ConfigError } from './config-error.js';
 import { hideTokens } from './describe-value.js';
 import { CONFIG_PATH_VARIABLE, type ConfigFileLocation } from './locate-config-file.js';
-import type { TomlTable } from './read-asset-entry.js';
+import type { TomlTable } from './toml-table.js';
 
 /** What @iarna/toml attaches to its syntax errors; line and col count from 0. */
 interface TomlSyntaxError {

@@ -1,6 +1,6 @@
 import type { ConfigProblems } from './config-problems.js';
 import { describeValue } from './describe-value.js';
-import { isTomlTable, type TomlTable } from './read-asset-entry.js';
+import { isTomlTable, type TomlTable } from './toml-table.js';
 
 const SCHEMA_01_PATH = ['metadata', 'githubassets'] as const;
 const SCHEMA_02_PATH = ['_', 'metadata', 'githubassets'] as const;

@@ -102,7 +102,10 @@ const plausibleEntry = fc.record(
     repo: fc.constantFrom('owner/repo', 'other/repo'),
     asset: fc.constantFrom('tool', 'tool.tar.gz', 'tool-{os}-{arch}', '*.zip'),
     tag: fc.constantFrom('', 'latest', 'v1.0.0'),
-    destination: fc.oneof(destination, destination.map((text) => `/${text}`)),
+    destination: fc.oneof(
+      destination,
+      destination.map((text) => `/${text}`),
+    ),
     strip_components: fc.integer({ min: 0, max: 3 }),
     launch: fc.constant(true),
     build: fc.boolean(),

@@ -173,10 +173,6 @@ describe('loadAssetConfig: which file', () => {
   });
 
   it.each([
-    [
-      '/etc/assets.toml',
-      'an absolute path, but it must be relative to the app dir. Write e.g. GITHUB_ASSETS_PATH=assets.toml',
-    ],
     ['../assets.toml', 'which climbs out of the app dir'],
     ['config/../../assets.toml', 'which climbs out of the app dir'],
     ['', 'which names no file'],
@@ -191,11 +187,20 @@ describe('loadAssetConfig: which file', () => {
     expect(message).toContain(fragment);
   });
 
-  it('suggests the relative path when an absolute GITHUB_ASSETS_PATH points inside the app dir', async () => {
-    const appDir = await makeAppDir({ 'assets.toml': entryToml() });
+  it('reads an absolute GITHUB_ASSETS_PATH inside the app dir as it is', async () => {
+    const appDir = await makeAppDir({ 'config/assets.toml': entryToml() });
     const absolute = path.join(appDir, 'config', 'assets.toml');
-    const message = await messageOf(loadAssetConfig({ appDir, env: () => absolute }));
-    expect(message).toContain('GITHUB_ASSETS_PATH=config/assets.toml');
+    const config = await loadAssetConfig({ appDir, env: (name) => (name === 'GITHUB_ASSETS_PATH' ? absolute : undefined) });
+    expect(config?.entries).toHaveLength(1);
+  });
+
+  it('joins any other absolute GITHUB_ASSETS_PATH to the app dir, as github-assets-cnb did', async () => {
+    const appDir = await makeAppDir({ 'etc/assets.toml': entryToml() });
+    const config = await loadAssetConfig({
+      appDir,
+      env: (name) => (name === 'GITHUB_ASSETS_PATH' ? '/etc/assets.toml' : undefined),
+    });
+    expect(config?.entries).toHaveLength(1);
   });
 
   it('fails clearly when project.toml is a directory, or GITHUB_ASSETS_PATH names one', async () => {

@@ -39,6 +39,7 @@ describe('bin/ executables', () => {
     const result = runDetect(ROOT);
     expect(result.error).toBeUndefined();
     expect(DETECT_OUTCOMES, result.stderr).toContain(result.status);
+    expect(result.stderr).not.toContain(CODE_CACHE_REJECTED);
   });
 
   it.runIf(canHideNode())('bin/detect runs with every node on the machine hidden', () => {

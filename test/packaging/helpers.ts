@@ -70,9 +70,12 @@ export function detectFixture(): { app: string; platform: string; plan: string }
  * paths, from the app dir, with a minimal environment. With `hideNode`, it runs in a mount namespace where
  * every Node binary on the machine is covered by /dev/null, and the script checks node really is gone.
  */
-export function runDetect(buildpackDir: string, { hideNode = false } = {}): SpawnSyncReturns<string> {
+export function runDetect(
+  buildpackDir: string,
+  { hideNode = false, emulator = [] as string[] } = {},
+): SpawnSyncReturns<string> {
   const { app, platform, plan } = detectFixture();
-  const detect = [join(buildpackDir, 'bin', 'detect'), platform, plan];
+  const detect = [...emulator, join(buildpackDir, 'bin', 'detect'), platform, plan];
   const hidden = everyNode().map((node) => `mount --bind /dev/null ${shellQuote(node)}`);
   const script = [
     'set -e',
@@ -118,6 +121,16 @@ export function everyNode(): string[] {
   }
   return [...found];
 }
+
+/** qemu-user with a Debian cross sysroot (qemu-user, libc6-arm64-cross, libstdc++6-arm64-cross), if here. */
+export function aarch64Emulator(): string[] | null {
+  const sysroot = '/usr/aarch64-linux-gnu';
+  const found = spawnSync('qemu-aarch64', ['-version']).status === 0;
+  return found && existsSync(join(sysroot, 'lib', 'libstdc++.so.6')) ? ['qemu-aarch64', '-L', sysroot] : null;
+}
+
+/** Node prints this on every start when a SEA's code cache was made for another architecture. */
+export const CODE_CACHE_REJECTED = 'Code cache data rejected';
 
 /** Whether this process may make a mount namespace (root, or unprivileged user namespaces). */
 export function canHideNode(): boolean {

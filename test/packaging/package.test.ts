@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { list } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EM_AARCH64, EM_X86_64, ROOT, readElfHeader, requireBuiltExecutable, runDetect } from './helpers.js';
+import {
+  CODE_CACHE_REJECTED,
+  EM_AARCH64,
+  EM_X86_64,
+  ROOT,
+  aarch64Emulator,
+  readElfHeader,
+  requireBuiltExecutable,
+  runDetect,
+} from './helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const descriptorText = readFileSync(join(ROOT, 'buildpack.toml'), 'utf8');
@@ -93,6 +102,16 @@ describe('multi-arch layout', () => {
     const result = runDetect(platformRoot('amd64'));
     expect(result.error).toBeUndefined();
     expect([0, 100], result.stderr).toContain(result.status);
+    expect(result.stderr).not.toContain(CODE_CACHE_REJECTED);
+  });
+
+  // Without an arm64 machine, qemu-user shows the executable starts and its blob is accepted.
+  const emulator = aarch64Emulator();
+  it.runIf(emulator !== null)('the arm64 executable runs as bin/detect under qemu-aarch64', () => {
+    const result = runDetect(platformRoot('arm64'), { emulator: emulator ?? [] });
+    expect(result.error).toBeUndefined();
+    expect([0, 100], result.stderr).toContain(result.status);
+    expect(result.stderr).not.toContain(CODE_CACHE_REJECTED);
   });
 });
 

@@ -26,6 +26,8 @@ export interface FakeGitHubOptions {
   readonly rateLimit?: { readonly limit: number; /** default 3600 */ readonly windowSeconds?: number };
   /** Lifetime of the signed storage URLs; default 5 minutes. */
   readonly storageUrlTtlMs?: number;
+  /** Port of the API origin; default any free one. The demo fixes it, since the API URL is part of what a layer was built from. */
+  readonly apiPort?: number;
 }
 
 export interface RecordedRequest {
@@ -77,8 +79,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
 
   const api = createServer((req, res) => void handle('api', req, res));
   const storage = createServer((req, res) => void handle('storage', req, res));
-  const apiUrl = await listen(api);
-  const storageUrl = await listen(storage);
+  const apiUrl = await listen(api, options.apiPort ?? 0);
+  const storageUrl = await listen(storage, 0);
 
   async function handle(origin: FaultOrigin, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -443,10 +445,10 @@ function sha256File(file: string): Promise<string> {
   });
 }
 
-function listen(server: Server): Promise<string> {
+function listen(server: Server, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve(`http://127.0.0.1:${port}`);
     });

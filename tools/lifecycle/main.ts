@@ -16,6 +16,8 @@ import { startFakeGitHub, type FakeGitHub } from '../fake-github/index.js';
 import { buildSeedReleases } from '../seed-releases/seed-releases.js';
 import { runLifecycle } from './lifecycle.js';
 
+const DEMO_API_PORT = 41235;
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -47,7 +49,8 @@ async function main(): Promise<number> {
   let github: FakeGitHub | undefined;
   if (values.demo) {
     const seeds = await buildSeedReleases(path.join(os.tmpdir(), 'github-release-assets-demo'));
-    github = await startFakeGitHub({ repos: seeds.repos, tokens: [seeds.privateToken] });
+    // A fixed port keeps the API URL, and so the layers' request digests, the same from run to run.
+    github = await startFakeGitHub({ repos: seeds.repos, tokens: [seeds.privateToken], apiPort: DEMO_API_PORT });
     env['BP_GITHUB_API_URL'] = github.apiUrl;
     env['APITEST_TOKEN'] ??= seeds.privateToken;
     console.log(`GitHub look-alike serving the seed releases at ${github.apiUrl}\n`);

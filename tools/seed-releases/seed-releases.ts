@@ -4,7 +4,7 @@
  * on GitHub. Each asset's payload is a small executable script, so tests and the demo can run what landed.
  */
 import { execFileSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FakeRepo } from '../fake-github/index.js';
 
@@ -29,6 +29,9 @@ export interface SeedReleases {
 
 export type SeedName = 'grpc' | 'youtubedr' | 'jq' | 'apitest' | 'ffmpeg' | 'nats' | 'skaffold';
 
+/** Every file and archive member gets the same mtime, so the assets are the same bytes on every run. */
+const FIXED_TIME = 1_700_000_000;
+
 const PRIVATE_TOKEN = 'ghp_seedPrivateToken0123456789abcdefABCDEF';
 
 /** Builds every seed asset under `dir` and describes the releases a fake GitHub should serve. */
@@ -43,6 +46,10 @@ export async function buildSeedReleases(dir: string): Promise<SeedReleases> {
   };
   const run = (command: string, args: string[], cwd = dir): void => {
     execFileSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+  };
+  const tar = async (options: string, archive: string, root: string, members: string[]): Promise<void> => {
+    await fixTimes(path.join(dir, root));
+    run('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${FIXED_TIME}`, options, archive, '-C', root, ...members]);
   };
   const out = (name: string): string => path.join(dir, 'assets', name);
   await mkdir(path.join(dir, 'assets'), { recursive: true });
@@ -61,11 +68,11 @@ export async function buildSeedReleases(dir: string): Promise<SeedReleases> {
   await script('youtubedr/youtubedr', 'youtubedr 2.7.0');
   await writeFile(path.join(dir, 'src/youtubedr/LICENSE'), 'MIT License\n');
   await writeFile(path.join(dir, 'src/youtubedr/README.md'), '# youtubedr\n');
-  run('tar', ['-czf', out('youtubedr_2.7.0_linux_arm64.tar.gz'), '-C', 'src/youtubedr', 'youtubedr', 'LICENSE', 'README.md']);
+  await tar('-czf', out('youtubedr_2.7.0_linux_arm64.tar.gz'), 'src/youtubedr', ['youtubedr', 'LICENSE', 'README.md']);
 
   // apitest: a private repo's tar.gz.
   await script('apitest/apitest', 'apitest v0.1.0');
-  run('tar', ['-czf', out('apitest_0.1.0_linux_amd64.tar.gz'), '-C', 'src/apitest', 'apitest']);
+  await tar('-czf', out('apitest_0.1.0_linux_amd64.tar.gz'), 'src/apitest', ['apitest']);
 
   // FFmpeg-Builds: a tar.xz whose members sit under one top directory, hence strip_components = 1.
   const top = 'ffmpeg-master-latest-linux64-gpl';
@@ -74,12 +81,13 @@ export async function buildSeedReleases(dir: string): Promise<SeedReleases> {
   await writeFile(path.join(dir, 'src', top, 'LICENSE.txt'), 'GPL\n');
   await mkdir(path.join(dir, 'src', top, 'doc'), { recursive: true });
   await writeFile(path.join(dir, 'src', top, 'doc/ffmpeg.html'), '<html></html>\n');
-  run('tar', ['-cJf', out(`${top}.tar.xz`), '-C', 'src', top]);
+  await tar('-cJf', out(`${top}.tar.xz`), 'src', [top]);
 
   // go-nats-examples: a zip of two executables.
   await script('nats/nats-pub', 'nats-pub');
   await script('nats/nats-sub', 'nats-sub');
-  run('zip', ['-q', '-X', out('go-nats-examples-v0.1.0-linux-amd64.zip'), 'nats-pub', 'nats-sub'], path.join(dir, 'src/nats'));
+  await fixTimes(path.join(dir, 'src/nats'));
+  run('zip', ['-q', '-X', '-D', out('go-nats-examples-v0.1.0-linux-amd64.zip'), 'nats-pub', 'nats-sub'], path.join(dir, 'src/nats'));
 
   const src = (relative: string): string => path.join(dir, 'src', relative);
   const asset = (name: string): { name: string; file: string } => ({ name, file: out(name) });
@@ -203,4 +211,12 @@ tag = "v2.13.0"
     entries,
     expected,
   };
+}
+
+async function fixTimes(root: string): Promise<void> {
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.isDirectory()) await fixTimes(path.join(root, entry.name));
+    await utimes(path.join(root, entry.name), FIXED_TIME, FIXED_TIME);
+  }
+  await utimes(root, FIXED_TIME, FIXED_TIME);
 }
