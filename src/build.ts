@@ -9,6 +9,7 @@ import { formatDuration } from './log/format.js';
 import { readSettings, type Settings } from './settings.js';
 import type { Target } from './install/target.js';
 import { resolveToken } from './install/resolve-token.js';
+import { chooseMirror } from './install/mirror.js';
 import { provideLayer, type LayerOutcome, type LayerPlan } from './install/install-layer.js';
 import type { InstallServices } from './install/services.js';
 import { layerNameFor } from './layers/layer-name.js';
@@ -38,7 +39,8 @@ export async function build(context: BuildContext): Promise<BuildResult> {
   const { logger } = context;
   const started = Date.now();
   logger.title(`${context.buildpack.name} ${context.buildpack.version}`);
-  const settings = readSettings(context.env);
+  const variables = readSettings(context.env);
+  const settings: Settings = { ...variables, mirror: chooseMirror(variables.mirror, context.bindings) };
   const mirrorPassword = settings.mirror === undefined ? '' : new URL(settings.mirror).password;
   if (mirrorPassword !== '') logger.redact(decodeURIComponent(mirrorPassword));
 
@@ -72,7 +74,8 @@ export async function build(context: BuildContext): Promise<BuildResult> {
     groups[i]?.flush();
     if (result.status === 'rejected') failures.push(result.reason);
   });
-  if (failures.length > 0) throw failures.length === 1 ? failures[0] : new AggregateError(failures, joinMessages(failures));
+  if (failures.length > 0)
+    throw failures.length === 1 ? failures[0] : new AggregateError(failures, joinMessages(failures));
 
   const layers = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const reused = layers.filter((layer) => layer.reused).length;
@@ -114,5 +117,7 @@ function planLayers(entries: readonly AssetEntry[], configFile: string, context:
 }
 
 function joinMessages(failures: readonly unknown[]): string {
-  return failures.map((failure) => (failure instanceof Error ? failure.message : String(failure))).join('\n\n');
+  return failures
+    .map((failure) => (failure instanceof Error ? failure.message : String(failure)))
+    .join('\n\n');
 }

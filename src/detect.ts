@@ -10,8 +10,7 @@ export interface DetectContext {
 }
 
 export type DetectResult =
-  | { readonly pass: true; readonly plan: BuildPlan }
-  | { readonly pass: false; readonly reason: string };
+  { readonly pass: true; readonly plan: BuildPlan } | { readonly pass: false; readonly reason: string };
 
 /** The name this buildpack both provides and requires, so its plan resolves whatever else is in the group. */
 export const PLAN_NAME = 'github-release-assets';

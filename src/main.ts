@@ -18,7 +18,12 @@ async function main(): Promise<number> {
   const phase = [process.argv0, process.argv[1] ?? '']
     .map((name) => path.basename(name))
     .find((name) => name === 'detect' || name === 'build');
-  const facts = { env: process.env, args: process.argv.slice(2), cwd: process.cwd(), executable: process.execPath };
+  const facts = {
+    env: process.env,
+    args: process.argv.slice(2),
+    cwd: process.cwd(),
+    executable: process.execPath,
+  };
   const debug = (process.env['BP_LOG_LEVEL'] ?? '').toUpperCase() === 'DEBUG';
   const logger = createLogger({ write: (line) => process.stdout.write(`${line}\n`), debug });
   // A token in the environment is known before anything can print it.

@@ -64,7 +64,9 @@ function readUrl(
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} must be a URL such as https://github.example.com/api/v3, but is "${raw}".`);
+    throw new ConfigError(
+      `${name} must be a URL such as https://github.example.com/api/v3, but is "${raw}".`,
+    );
   }
   if (!protocols.includes(url.protocol)) {
     throw new ConfigError(

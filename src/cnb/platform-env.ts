@@ -9,7 +9,10 @@ export type EnvLookup = (name: string) => string | undefined;
  * With `clear-env = true`, or under platforms that only write the files, the files are the only source, so
  * both are read; the files win because they are what the platform was told.
  */
-export async function readPlatformEnv(platformDir: string, processEnv: NodeJS.ProcessEnv): Promise<EnvLookup> {
+export async function readPlatformEnv(
+  platformDir: string,
+  processEnv: NodeJS.ProcessEnv,
+): Promise<EnvLookup> {
   const fromFiles = new Map<string, string>();
   const envDir = path.join(platformDir, 'env');
   for (const name of await listDir(envDir)) {

@@ -10,12 +10,6 @@ export interface AssetSource {
   readonly publicUrl: string;
 }
 
-/** A mirror laid out like github.com's download paths: `<base>/<owner>/<repo>/releases/download/<tag>/<asset>`. */
-export function mirrorUrl(base: string, repo: string, tag: string, assetName: string): string {
-  const segments = [...repo.split('/'), 'releases', 'download', tag, assetName].map(encodeURIComponent);
-  return `${base}/${segments.join('/')}`;
-}
-
 /** The URL a person would use to download the asset, without any credentials a mirror URL carries. */
 export function publicDownloadUrl(url: string): string {
   const parsed = new URL(url);

@@ -6,7 +6,11 @@ import type { InstallServices } from './services.js';
  * The real collaborators, loaded on demand: the GitHub client, HTTP stack and decompressors are most of the
  * bundle, and detect never needs them, so it starts without evaluating them.
  */
-export async function createInstallServices(settings: Settings, logger: Logger, userAgent: string): Promise<InstallServices> {
+export async function createInstallServices(
+  settings: Settings,
+  logger: Logger,
+  userAgent: string,
+): Promise<InstallServices> {
   const [{ createGitHubClient }, { downloadAsset }, { defaultRetryOptions }, { unpackAsset }, { mergeTree }] =
     await Promise.all([
       import('../github/client.js'),
@@ -18,7 +22,8 @@ export async function createInstallServices(settings: Settings, logger: Logger, 
   const retry = { ...defaultRetryOptions, maxWaitMs: settings.maxWaitMs };
   return {
     github: createGitHubClient({ apiUrl: settings.apiUrl, logger, retry, userAgent }),
-    download: (request, consume, options) => downloadAsset(request, consume, { ...options, retry, userAgent }),
+    download: (request, consume, options) =>
+      downloadAsset(request, consume, { ...options, retry, userAgent }),
     unpack: unpackAsset,
     merge: mergeTree,
   };

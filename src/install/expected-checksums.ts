@@ -22,9 +22,11 @@ export async function collectExpectedChecksums(
   assetName: string,
 ): Promise<ExpectedChecksum[]> {
   const expected: ExpectedChecksum[] = [];
-  if (entry.sha256 !== undefined) expected.push({ source: 'sha256 pinned in the configuration', sha256: entry.sha256 });
+  if (entry.sha256 !== undefined)
+    expected.push({ source: 'sha256 pinned in the configuration', sha256: entry.sha256 });
   const digest = asset?.digest?.match(/^sha256:([0-9a-f]{64})$/i)?.[1];
-  if (digest !== undefined) expected.push({ source: "release's GitHub digest", sha256: digest.toLowerCase() });
+  if (digest !== undefined)
+    expected.push({ source: "release's GitHub digest", sha256: digest.toLowerCase() });
   if (checksumsFile !== undefined) {
     const sha256 = findChecksum(await checksumsFile.read(), assetName);
     if (sha256 === undefined) {
@@ -42,7 +44,10 @@ export async function collectExpectedChecksums(
  * (`SHA256 (<name>) = <hex>`), or a file holding nothing but one hash (`tool.tar.gz.sha256`).
  */
 export function findChecksum(text: string, assetName: string): string | undefined {
-  const lines = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   for (const line of lines) {
     // Some projects list paths from their build tree (`dist/tool.tar.gz`): compare the file name.
     const gnu = line.match(/^([0-9a-fA-F]{64})\s+\*?(.+)$/);
@@ -57,7 +62,11 @@ export function findChecksum(text: string, assetName: string): string | undefine
 }
 
 /** Throws unless the actual hash matches every expectation. */
-export function verifyChecksums(assetLabel: string, actual: string, expected: readonly ExpectedChecksum[]): void {
+export function verifyChecksums(
+  assetLabel: string,
+  actual: string,
+  expected: readonly ExpectedChecksum[],
+): void {
   for (const { source, sha256 } of expected) {
     if (sha256 !== actual) throw new ChecksumMismatchError(assetLabel, source, sha256, actual);
   }

@@ -53,7 +53,12 @@ export async function installAsset(
     });
   };
   const downloaded = await services.download(
-    { url: request.source.url, token: request.source.token, expectedSize: request.size, label: request.label },
+    {
+      url: request.source.url,
+      token: request.source.token,
+      expectedSize: request.size,
+      label: request.label,
+    },
     unpackInto,
     {
       logger,

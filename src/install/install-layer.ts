@@ -26,7 +26,8 @@ import {
   type ReleaseRecord,
 } from '../layers/layer-record.js';
 import { layerSbom } from '../layers/sbom.js';
-import { mirrorUrl, publicDownloadUrl, type AssetSource } from './asset-source.js';
+import { publicDownloadUrl, type AssetSource } from './asset-source.js';
+import { mirrorUrl } from './mirror.js';
 import { collectExpectedChecksums } from './expected-checksums.js';
 import { installAsset } from './install-asset.js';
 import { expandAssetName, selectAsset } from './select-asset.js';
@@ -142,7 +143,8 @@ async function writeLayerFiles(
   types: LayerTypes,
   context: LayerContext,
 ): Promise<void> {
-  if (context.settings.sbom) await writeLayerSbom(context.layersDir, name, layerSbom(record, context.buildpack));
+  if (context.settings.sbom)
+    await writeLayerSbom(context.layersDir, name, layerSbom(record, context.buildpack));
   await writeLayerToml(context.layersDir, name, types, toLayerMetadata(record));
 }
 
@@ -171,7 +173,10 @@ async function resolveReleases(
     // Only `latest` can change under the same request, so only it is asked conditionally.
     const etag = requested === LATEST && before?.etag ? before.etag : undefined;
     const known = await lookUpRelease(plan, requested, etag, context);
-    releases.set(requested, known.assets === undefined && before !== undefined ? { ...known, record: before } : known);
+    releases.set(
+      requested,
+      known.assets === undefined && before !== undefined ? { ...known, record: before } : known,
+    );
   }
   return releases;
 }
@@ -181,7 +186,8 @@ function canSkipApi(entry: AssetEntry): boolean {
   const values = { tag: entry.tag ?? '', target: { os: 'linux', arch: 'amd64', variant: undefined } };
   return (
     expandAssetName(entry.asset, values) !== undefined &&
-    (entry.checksums === undefined || expandAssetName(entry.checksums, { ...values, asset: 'x' }) !== undefined)
+    (entry.checksums === undefined ||
+      expandAssetName(entry.checksums, { ...values, asset: 'x' }) !== undefined)
   );
 }
 
@@ -230,7 +236,9 @@ async function installLayer(
   try {
     const installed = await Promise.all(
       plan.entries.map((entry) =>
-        context.limit(() => installEntry(plan, entry, releases, path.join(staging, `asset-${entry.index}`), context)),
+        context.limit(() =>
+          installEntry(plan, entry, releases, path.join(staging, `asset-${entry.index}`), context),
+        ),
       ),
     );
     const layerRoot = path.join(staging, 'layer');
@@ -267,9 +275,7 @@ async function installEntry(
   const tag = known.record.tag;
   const values = { tag, target: context.target };
   const chosen =
-    known.assets === undefined
-      ? undefined
-      : selectAsset(entry, 'asset', entry.asset, known.assets, values);
+    known.assets === undefined ? undefined : selectAsset(entry, 'asset', entry.asset, known.assets, values);
   const assetName = chosen?.name ?? expandAssetName(entry.asset, values) ?? entry.asset;
   const source = assetSource(plan, tag, assetName, chosen, context);
   const label = `${assetName} from ${plan.repo} ${tag}`;
@@ -356,7 +362,12 @@ function checksumsSource(
     name,
     read: async () => {
       const result = await context.services.download(
-        { url: source.url, token: source.token, expectedSize: file?.size, label: `${name} from ${plan.repo} ${tag}` },
+        {
+          url: source.url,
+          token: source.token,
+          expectedSize: file?.size,
+          label: `${name} from ${plan.repo} ${tag}`,
+        },
         readSmallText,
         { logger: context.logger },
       );
@@ -373,7 +384,8 @@ async function readSmallText(body: AsyncIterable<Buffer | string>): Promise<stri
   for await (const chunk of body) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
-    if (size > CHECKSUMS_MAX_BYTES) throw new Error(`checksums file larger than ${formatBytes(CHECKSUMS_MAX_BYTES)}`);
+    if (size > CHECKSUMS_MAX_BYTES)
+      throw new Error(`checksums file larger than ${formatBytes(CHECKSUMS_MAX_BYTES)}`);
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -60,12 +60,18 @@ export function selectAsset(
   );
 }
 
-function matchingAssets(pattern: string, assets: readonly ReleaseAsset[], values: TemplateValues): ReleaseAsset[] {
+function matchingAssets(
+  pattern: string,
+  assets: readonly ReleaseAsset[],
+  values: TemplateValues,
+): ReleaseAsset[] {
   const glob = pattern
     .split(PLACEHOLDER)
     .map((part, i) =>
       // split() with a capture group alternates literal text (even) and placeholder names (odd).
-      i % 2 === 1 ? `@(${placeholderSpellings(part, values).map(escapeGlob).join('|')})` : escapeGlobExceptWildcards(part),
+      i % 2 === 1
+        ? `@(${placeholderSpellings(part, values).map(escapeGlob).join('|')})`
+        : escapeGlobExceptWildcards(part),
     )
     .join('');
   const isMatch = picomatch(glob, { nocase: true, dot: true });
@@ -75,7 +81,8 @@ function matchingAssets(pattern: string, assets: readonly ReleaseAsset[], values
   return payloads.length > 0 ? payloads : matches;
 }
 
-const SIDECAR = /\.(sha256|sha512|sha256sum|sha512sum|md5|sig|asc|pem|cert|crt|sbom|spdx|intoto\.jsonl|bundle)(\.json)?$/i;
+const SIDECAR =
+  /\.(sha256|sha512|sha256sum|sha512sum|md5|sig|asc|pem|cert|crt|sbom|spdx|intoto\.jsonl|bundle)(\.json)?$/i;
 
 function placeholderSpellings(key: string, values: TemplateValues): readonly string[] {
   switch (key) {

@@ -73,38 +73,36 @@ export function requestDigest(
 }
 
 export function targetLabel(target: Target): string {
-  return [target.os, target.arch, target.variant].filter((part) => part !== undefined && part !== '').join('/');
+  return [target.os, target.arch, target.variant]
+    .filter((part) => part !== undefined && part !== '')
+    .join('/');
 }
 
 export function toLayerMetadata(record: LayerRecord): LayerMetadata {
   return {
     repo: record.repo,
-    releases: record.releases.map(
-      (release): TOML.JsonMap => ({
-        requested: release.requested,
-        tag: release.tag,
-        id: release.id,
-        etag: release.etag,
-      }),
-    ),
+    releases: record.releases.map((release): TOML.JsonMap => ({
+      requested: release.requested,
+      tag: release.tag,
+      id: release.id,
+      etag: release.etag,
+    })),
     request_digest: record.requestDigest,
     buildpack_version: record.buildpackVersion,
     target: record.target,
-    assets: record.assets.map(
-      (asset): TOML.JsonMap => ({
-        requested: asset.requested,
-        tag: asset.tag,
-        name: asset.name,
-        id: asset.id,
-        size: asset.size,
-        sha256: asset.sha256,
-        verified_by: [...asset.verifiedBy],
-        destination: asset.destination,
-        format: asset.format,
-        files: asset.files,
-        download_url: asset.downloadUrl,
-      }),
-    ),
+    assets: record.assets.map((asset): TOML.JsonMap => ({
+      requested: asset.requested,
+      tag: asset.tag,
+      name: asset.name,
+      id: asset.id,
+      size: asset.size,
+      sha256: asset.sha256,
+      verified_by: [...asset.verifiedBy],
+      destination: asset.destination,
+      format: asset.format,
+      files: asset.files,
+      download_url: asset.downloadUrl,
+    })),
   };
 }
 

@@ -38,5 +38,11 @@ export function layerSbom(record: LayerRecord, buildpack: BuildpackDescriptor): 
   };
   const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
   const uuid = `${hash.slice(0, 8)}-${hash.slice(8, 12)}-5${hash.slice(13, 16)}-a${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
-  return { bomFormat: 'CycloneDX', specVersion: '1.5', serialNumber: `urn:uuid:${uuid}`, version: 1, ...body };
+  return {
+    bomFormat: 'CycloneDX',
+    specVersion: '1.5',
+    serialNumber: `urn:uuid:${uuid}`,
+    version: 1,
+    ...body,
+  };
 }

@@ -191,7 +191,8 @@ describe('corrupt and truncated assets', () => {
     const workspace = await makeWorkspace();
     const archive = rawZip([{ name: 'file', data: 'hello world' }]);
     const corrupt = Buffer.from(archive);
-    corrupt[30 + 'file'.length] ^= 0xff;
+    const dataOffset = 30 + 'file'.length; // after the local header and the name
+    corrupt.writeUInt8(corrupt.readUInt8(dataOffset) ^ 0xff, dataOffset);
     const error = await unpackBytes(workspace, 'bad.zip', corrupt).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ArchiveFormatError);
     expect((error as Error).message).toMatch(/CRC-32/);

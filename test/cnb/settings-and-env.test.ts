@@ -24,7 +24,9 @@ describe('readSettings', () => {
       'https://ghe.example.com/api/v3',
     );
     expect(
-      readSettings(lookup({ GITHUB_API_URL: 'https://a.example/api/v3', BP_GITHUB_API_URL: 'https://b.example/api/v3' })).apiUrl,
+      readSettings(
+        lookup({ GITHUB_API_URL: 'https://a.example/api/v3', BP_GITHUB_API_URL: 'https://b.example/api/v3' }),
+      ).apiUrl,
     ).toBe('https://b.example/api/v3');
   });
 
@@ -32,9 +34,15 @@ describe('readSettings', () => {
     expect(() => readSettings(lookup({ BP_GITHUB_ASSETS_CONCURRENCY: 'many' }))).toThrow(
       /BP_GITHUB_ASSETS_CONCURRENCY must be a whole number from 1 to 32, but is "many"/,
     );
-    expect(() => readSettings(lookup({ BP_DISABLE_SBOM: 'maybe' }))).toThrow(/BP_DISABLE_SBOM must be true or false/);
-    expect(() => readSettings(lookup({ BP_GITHUB_API_URL: 'ftp://x' }))).toThrow(/BP_GITHUB_API_URL must be a https:\/\/ or http:\/\/ URL/);
-    expect(() => readSettings(lookup({ BP_GITHUB_API_URL: 'https://u:p@x' }))).toThrow(/must not carry credentials/);
+    expect(() => readSettings(lookup({ BP_DISABLE_SBOM: 'maybe' }))).toThrow(
+      /BP_DISABLE_SBOM must be true or false/,
+    );
+    expect(() => readSettings(lookup({ BP_GITHUB_API_URL: 'ftp://x' }))).toThrow(
+      /BP_GITHUB_API_URL must be a https:\/\/ or http:\/\/ URL/,
+    );
+    expect(() => readSettings(lookup({ BP_GITHUB_API_URL: 'https://u:p@x' }))).toThrow(
+      /must not carry credentials/,
+    );
   });
 });
 
@@ -57,7 +65,9 @@ describe('platform env and bindings', () => {
     await writeFile(path.join(binding, 'type'), 'GitHub\n');
     await writeFile(path.join(binding, 'token'), 'tok-from-binding\n');
     const bindings = await readServiceBindings(platform, lookup({}));
-    expect(bindings).toEqual([{ name: 'gh', type: 'github', entries: new Map([['token', 'tok-from-binding']]) }]);
+    expect(bindings).toEqual([
+      { name: 'gh', type: 'github', entries: new Map([['token', 'tok-from-binding']]) },
+    ]);
   });
 });
 
@@ -67,14 +77,22 @@ describe('resolveToken', () => {
 
   it('prefers token_env, then GITHUB_TOKEN, then a github binding', () => {
     const env = lookup({ MY_TOKEN: 'mine', GITHUB_TOKEN: 'global' });
-    expect(resolveToken({ ...entry, tokenEnv: 'MY_TOKEN' }, 'project.toml', env, [binding])).toEqual({ value: 'mine', source: 'MY_TOKEN' });
-    expect(resolveToken(entry, 'project.toml', env, [binding])).toEqual({ value: 'global', source: 'GITHUB_TOKEN' });
+    expect(resolveToken({ ...entry, tokenEnv: 'MY_TOKEN' }, 'project.toml', env, [binding])).toEqual({
+      value: 'mine',
+      source: 'MY_TOKEN',
+    });
+    expect(resolveToken(entry, 'project.toml', env, [binding])).toEqual({
+      value: 'global',
+      source: 'GITHUB_TOKEN',
+    });
     expect(resolveToken(entry, 'project.toml', lookup({}), [binding])?.value).toBe('from-binding');
     expect(resolveToken(entry, 'project.toml', lookup({}), [])).toBeUndefined();
   });
 
   it('fails when token_env names an empty variable, naming file, entry and variable', () => {
-    expect(() => resolveToken({ ...entry, tokenEnv: 'MY_TOKEN' }, 'project.toml', lookup({ MY_TOKEN: ' ' }), [])).toThrow(
+    expect(() =>
+      resolveToken({ ...entry, tokenEnv: 'MY_TOKEN' }, 'project.toml', lookup({ MY_TOKEN: ' ' }), []),
+    ).toThrow(
       /project\.toml: entry 2 \(acme\/private\): token_env names MY_TOKEN, but MY_TOKEN is not set or is empty/,
     );
   });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { collectExpectedChecksums, findChecksum, verifyChecksums } from '../../src/install/expected-checksums.js';
+import {
+  collectExpectedChecksums,
+  findChecksum,
+  verifyChecksums,
+} from '../../src/install/expected-checksums.js';
 import { ChecksumMismatchError } from '../../src/install/checksum-mismatch-error.js';
 
 const a = 'a'.repeat(64);
@@ -38,18 +42,26 @@ describe('collectExpectedChecksums', () => {
 
   it('says which file lacks the asset', async () => {
     await expect(
-      collectExpectedChecksums({ sha256: undefined }, { digest: null }, { name: 'SHA256SUMS', read: async () => `${a}  other\n` }, 'tool.tgz'),
+      collectExpectedChecksums(
+        { sha256: undefined },
+        { digest: null },
+        { name: 'SHA256SUMS', read: async () => `${a}  other\n` },
+        'tool.tgz',
+      ),
     ).rejects.toThrow(/SHA256SUMS has no sha256 for tool.tgz/);
   });
 
   it('is empty when nothing is published', async () => {
-    expect(await collectExpectedChecksums({ sha256: undefined }, { digest: null }, undefined, 'x')).toEqual([]);
+    expect(await collectExpectedChecksums({ sha256: undefined }, { digest: null }, undefined, 'x')).toEqual(
+      [],
+    );
   });
 });
 
 describe('verifyChecksums', () => {
   it('names the source, the expected and the actual hash on a mismatch', () => {
-    const check = () => verifyChecksums('tool.tgz from acme/tool v1', b, [{ source: "release's GitHub digest", sha256: a }]);
+    const check = () =>
+      verifyChecksums('tool.tgz from acme/tool v1', b, [{ source: "release's GitHub digest", sha256: a }]);
     expect(check).toThrow(ChecksumMismatchError);
     expect(check).toThrow(new RegExp(`release's GitHub digest: expected ${a}, got ${b}`));
   });

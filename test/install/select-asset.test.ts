@@ -42,13 +42,17 @@ describe('selectAsset', () => {
 
   it('expands {tag} with the v and {version} without it', () => {
     const list = assets('tool-v2.0.0-linux-amd64', 'tool-2.0.0-linux-amd64.sig');
-    expect(selectAsset(entry, 'asset', 'tool-{tag}-{os}-{arch}', list, { tag: 'v2.0.0', target: amd64 }).name).toBe(
-      'tool-v2.0.0-linux-amd64',
-    );
+    expect(
+      selectAsset(entry, 'asset', 'tool-{tag}-{os}-{arch}', list, { tag: 'v2.0.0', target: amd64 }).name,
+    ).toBe('tool-v2.0.0-linux-amd64');
   });
 
   it('supports globs and ignores signatures and checksums beside the payload', () => {
-    const list = assets('tool-linux-aarch64.tar.gz', 'tool-linux-aarch64.tar.gz.sha256', 'tool-linux-aarch64.tar.gz.sig');
+    const list = assets(
+      'tool-linux-aarch64.tar.gz',
+      'tool-linux-aarch64.tar.gz.sha256',
+      'tool-linux-aarch64.tar.gz.sig',
+    );
     expect(selectAsset(entry, 'asset', 'tool-{os}-{arch}*', list, { tag: 'v1', target: arm64 }).name).toBe(
       'tool-linux-aarch64.tar.gz',
     );
@@ -56,14 +60,17 @@ describe('selectAsset', () => {
 
   it('lists the candidates when several match', () => {
     const list = assets('tool-linux-amd64.tar.gz', 'tool-linux-amd64-musl.tar.gz');
-    expect(() => selectAsset(entry, 'asset', 'tool-{os}-{arch}*', list, { tag: 'v1', target: amd64 })).toThrow(
-      /2 assets match \(tool-linux-amd64.tar.gz, tool-linux-amd64-musl.tar.gz\)/,
-    );
+    expect(() =>
+      selectAsset(entry, 'asset', 'tool-{os}-{arch}*', list, { tag: 'v1', target: amd64 }),
+    ).toThrow(/2 assets match \(tool-linux-amd64.tar.gz, tool-linux-amd64-musl.tar.gz\)/);
   });
 
   it('lists what the release has when nothing matches', () => {
     expect(() =>
-      selectAsset(entry, 'asset', 'tool_{version}_{os}_{arch}.zip', goreleaser, { tag: 'v1.2.3', target: amd64 }),
+      selectAsset(entry, 'asset', 'tool_{version}_{os}_{arch}.zip', goreleaser, {
+        tag: 'v1.2.3',
+        target: amd64,
+      }),
     ).toThrow(/no asset matches for linux\/amd64.*tool_1\.2\.3_Linux_x86_64\.tar\.gz/);
     expect(() => selectAsset(entry, 'asset', 'nope', goreleaser, { tag: 'v1.2.3', target: amd64 })).toThrow(
       /entry 1 \(acme\/tool\).*no asset of that name.*checksums\.txt/,
@@ -72,7 +79,9 @@ describe('selectAsset', () => {
 
   it('treats glob-like characters in literal text literally', () => {
     const list = assets('tool(1).tar.gz', 'toolX1Y.tar.gz');
-    expect(selectAsset(entry, 'asset', 'tool(1)*', list, { tag: 'v1', target: amd64 }).name).toBe('tool(1).tar.gz');
+    expect(selectAsset(entry, 'asset', 'tool(1)*', list, { tag: 'v1', target: amd64 }).name).toBe(
+      'tool(1).tar.gz',
+    );
   });
 });
 
@@ -81,7 +90,9 @@ describe('expandAssetName', () => {
     expect(expandAssetName('grpc_health_probe-{os}-{arch}', { tag: 'v0.4.24', target: arm64 })).toBe(
       'grpc_health_probe-linux-arm64',
     );
-    expect(expandAssetName('{asset}.sha256', { tag: 'v1', target: amd64, asset: 'a.tgz' })).toBe('a.tgz.sha256');
+    expect(expandAssetName('{asset}.sha256', { tag: 'v1', target: amd64, asset: 'a.tgz' })).toBe(
+      'a.tgz.sha256',
+    );
   });
 
   it('cannot expand a glob', () => {

@@ -7,7 +7,11 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
-import { buildSeedReleases, type SeedName, type SeedReleases } from '../../tools/seed-releases/seed-releases.js';
+import {
+  buildSeedReleases,
+  type SeedName,
+  type SeedReleases,
+} from '../../tools/seed-releases/seed-releases.js';
 import { runLifecycle, type LifecycleResult } from '../../tools/lifecycle/lifecycle.js';
 import { requireBuiltBuildpack } from '../helpers/built-buildpack.js';
 import { filesContaining } from '../helpers/files.js';
@@ -117,7 +121,10 @@ describe('all seed configurations in one project.toml', () => {
     expect(github.requests.filter((request) => request.origin === 'storage')).toEqual([]);
     const apiPaths = github.requests.map((request) => request.path);
     // jq and FFmpeg-Builds follow the latest release; every other entry pins a tag.
-    expect(apiPaths.sort()).toEqual(['/repos/BtbN/FFmpeg-Builds/releases/latest', '/repos/stedolan/jq/releases/latest']);
+    expect(apiPaths.sort()).toEqual([
+      '/repos/BtbN/FFmpeg-Builds/releases/latest',
+      '/repos/stedolan/jq/releases/latest',
+    ]);
     for (const request of github.requests) expect(request.headers['if-none-match']).toBeDefined();
     expect(second.image.every((layer) => layer.reused)).toBe(true);
     expect(second.build?.output).toContain('Reusing layer');
@@ -131,7 +138,9 @@ describe('all seed configurations in one project.toml', () => {
     expect(third.build?.code, third.build?.output).toBe(0);
     const jq = third.image.find((layer) => layer.name === 'stedolan_jq');
     expect(jq?.reused).toBe(false);
-    expect(await readFile(path.join(jq?.dir ?? '', 'tools/jq'))).toEqual(await readFile(seeds.expected.jq[0]?.source ?? ''));
+    expect(await readFile(path.join(jq?.dir ?? '', 'tools/jq'))).toEqual(
+      await readFile(seeds.expected.jq[0]?.source ?? ''),
+    );
     await expect(stat(path.join(jq?.dir ?? '', 'bin/jq'))).rejects.toThrow();
     expect(github.requests.filter((request) => request.origin === 'storage')).toHaveLength(1);
   });
@@ -163,7 +172,9 @@ describe('detect', () => {
 describe('failures', () => {
   it('names the assets a release has when the asset is missing, and leaves no layer', async () => {
     const result = await build(
-      await appWith(seeds.entries.grpc.replace('grpc_health_probe-linux-amd64', 'grpc_health_probe-linux-s390x')),
+      await appWith(
+        seeds.entries.grpc.replace('grpc_health_probe-linux-amd64', 'grpc_health_probe-linux-s390x'),
+      ),
       await tempDir('state-'),
     );
     expect(result.build?.code).not.toBe(0);

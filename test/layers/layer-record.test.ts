@@ -1,6 +1,11 @@
 import TOML from '@iarna/toml';
 import { describe, expect, it } from 'vitest';
-import { fromLayerMetadata, requestDigest, toLayerMetadata, type LayerRecord } from '../../src/layers/layer-record.js';
+import {
+  fromLayerMetadata,
+  requestDigest,
+  toLayerMetadata,
+  type LayerRecord,
+} from '../../src/layers/layer-record.js';
 import { layerNameFor } from '../../src/layers/layer-name.js';
 import { layerSbom } from '../../src/layers/sbom.js';
 import type { AssetEntry } from '../../src/config/asset-entry.js';
@@ -44,7 +49,11 @@ const entry: AssetEntry = {
   launch: true,
   build: false,
 };
-const context = { target: { os: 'linux', arch: 'amd64', variant: undefined }, apiUrl: 'https://api.github.com', buildpackVersion: '0.1.0' };
+const context = {
+  target: { os: 'linux', arch: 'amd64', variant: undefined },
+  apiUrl: 'https://api.github.com',
+  buildpackVersion: '0.1.0',
+};
 
 describe('layer metadata', () => {
   it('survives the round trip through <layer>.toml', () => {
@@ -65,7 +74,9 @@ describe('requestDigest', () => {
     expect(requestDigest([{ ...entry, tag: 'v2' }], context)).not.toBe(base);
     expect(requestDigest([{ ...entry, stripComponents: 1 }], context)).not.toBe(base);
     expect(requestDigest([{ ...entry, launch: false, build: true }], context)).not.toBe(base);
-    expect(requestDigest([entry], { ...context, target: { ...context.target, arch: 'arm64' } })).not.toBe(base);
+    expect(requestDigest([entry], { ...context, target: { ...context.target, arch: 'arm64' } })).not.toBe(
+      base,
+    );
     expect(requestDigest([entry], { ...context, apiUrl: 'https://ghe.example.com/api/v3' })).not.toBe(base);
     expect(requestDigest([entry], { ...context, buildpackVersion: '0.2.0' })).not.toBe(base);
   });
@@ -83,16 +94,29 @@ describe('layerNameFor', () => {
 });
 
 describe('layerSbom', () => {
-  const buildpack = { id: 'githubassets/github-release-assets', name: 'x', version: '0.1.0', homepage: undefined, sbomFormats: [] };
+  const buildpack = {
+    id: 'githubassets/github-release-assets',
+    name: 'x',
+    version: '0.1.0',
+    homepage: undefined,
+    sbomFormats: [],
+  };
 
   it('lists each asset with purl, version, sha256 and download URL', () => {
     const sbom = layerSbom(record, buildpack) as {
       specVersion: string;
       serialNumber: string;
-      components: { purl: string; version: string; hashes: { content: string }[]; externalReferences: { url: string }[] }[];
+      components: {
+        purl: string;
+        version: string;
+        hashes: { content: string }[];
+        externalReferences: { url: string }[];
+      }[];
     };
     expect(sbom.specVersion).toBe('1.5');
-    expect(sbom.serialNumber).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(sbom.serialNumber).toMatch(
+      /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(sbom.components[0]?.purl).toBe('pkg:github/grpc-ecosystem/grpc-health-probe@v0.4.24');
     expect(sbom.components[0]?.version).toBe('v0.4.24');
     expect(sbom.components[0]?.hashes[0]?.content).toBe('a'.repeat(64));

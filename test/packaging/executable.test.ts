@@ -6,6 +6,7 @@ import TOML from '@iarna/toml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BIN,
+  CODE_CACHE_REJECTED,
   HOST_MACHINE,
   ROOT,
   canHideNode,
@@ -47,6 +48,7 @@ describe('bin/ executables', () => {
     expect(result.error).toBeUndefined();
     expect(result.stderr).not.toContain('node is still runnable');
     expect(DETECT_OUTCOMES, result.stderr).toContain(result.status);
+    expect(result.stderr).not.toContain(CODE_CACHE_REJECTED);
   });
 });
 

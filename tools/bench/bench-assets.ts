@@ -75,15 +75,26 @@ export async function prepareBenchAssets(
         }
         execFileSync('tar', ['-czf', partial, '-C', src, 'lib', 'share'], { stdio: 'inherit' });
         await rm(src, { recursive: true, force: true });
-        return (ARCHIVE_LAYOUT.randomFiles * ARCHIVE_LAYOUT.randomMiB + ARCHIVE_LAYOUT.textFiles * ARCHIVE_LAYOUT.textMiB) * MiB;
+        return (
+          (ARCHIVE_LAYOUT.randomFiles * ARCHIVE_LAYOUT.randomMiB +
+            ARCHIVE_LAYOUT.textFiles * ARCHIVE_LAYOUT.textMiB) *
+          MiB
+        );
       }),
     );
   }
 
-  const tool = await cached(assetsDir, 'benchtool-linux-amd64', 'raw', { mib: TOOL_MiB }, log, async (partial) => {
-    await writeRandomFile(partial, TOOL_MiB * MiB);
-    return TOOL_MiB * MiB;
-  });
+  const tool = await cached(
+    assetsDir,
+    'benchtool-linux-amd64',
+    'raw',
+    { mib: TOOL_MiB },
+    log,
+    async (partial) => {
+      await writeRandomFile(partial, TOOL_MiB * MiB);
+      return TOOL_MiB * MiB;
+    },
+  );
 
   const rss: RssAssets[] = [];
   for (const sizeMiB of [...rssSizesMiB].sort((a, b) => a - b)) {
@@ -92,11 +103,18 @@ export async function prepareBenchAssets(
       await writeMixedFile(partial, sizeMiB * MiB);
       return sizeMiB * MiB;
     });
-    const tarGz = await cached(assetsDir, `${rawName}.tar.gz`, 'tar.gz', { sizeMiB }, log, async (partial) => {
-      // The archive holds the raw asset itself, under its own name.
-      execFileSync('tar', ['-czf', partial, '-C', assetsDir, rawName], { stdio: 'inherit' });
-      return sizeMiB * MiB;
-    });
+    const tarGz = await cached(
+      assetsDir,
+      `${rawName}.tar.gz`,
+      'tar.gz',
+      { sizeMiB },
+      log,
+      async (partial) => {
+        // The archive holds the raw asset itself, under its own name.
+        execFileSync('tar', ['-czf', partial, '-C', assetsDir, rawName], { stdio: 'inherit' });
+        return sizeMiB * MiB;
+      },
+    );
     rss.push({ sizeMiB, raw, tarGz });
   }
   await rm(scratch, { recursive: true, force: true });
@@ -126,13 +144,18 @@ async function cached(
   await rename(partial, file);
   await writeFile(marker, JSON.stringify({ recipe, unpackedBytes }));
   const size = (await stat(file)).size;
-  log(`  made ${name} (${(size / 1e6).toFixed(1)} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `  made ${name} (${(size / 1e6).toFixed(1)} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return { name, file, format, size, unpackedBytes };
 }
 
 async function readMarker(marker: string): Promise<{ recipe: string; unpackedBytes: number } | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(marker, 'utf8')) as { recipe?: unknown; unpackedBytes?: unknown };
+    const parsed = JSON.parse(await readFile(marker, 'utf8')) as {
+      recipe?: unknown;
+      unpackedBytes?: unknown;
+    };
     return typeof parsed.recipe === 'string' && typeof parsed.unpackedBytes === 'number'
       ? { recipe: parsed.recipe, unpackedBytes: parsed.unpackedBytes }
       : undefined;

@@ -27,7 +27,11 @@ export interface TimedRun {
 }
 
 /** Runs a command to its end and returns its wall time from spawn to exit (performance.now, sub-ms). */
-export function timeCommand(command: string, args: readonly string[], options: SpawnOptions = {}): Promise<TimedRun> {
+export function timeCommand(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });

