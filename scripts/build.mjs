@@ -4,7 +4,7 @@
 //
 // Usage: node scripts/build.mjs [--no-code-cache] [--force]
 //   --no-code-cache  make an architecture-independent blob (no V8 code cache); slower startup
-//   --force          re-inject even when the blob and Node binary are unchanged
+//   --force          re-inject even when the bundle, SEA options and Node binary are unchanged
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { readFile, rm, stat, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';

@@ -5,8 +5,4 @@
  */
 export class BuildpackError extends Error {
   override name = 'BuildpackError';
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }

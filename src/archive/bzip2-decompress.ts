@@ -31,7 +31,7 @@ export async function* bzip2Decompress(source: AsyncIterable<Buffer>): AsyncGene
       inStream = true;
       return [];
     }
-    const output = new BlockOutput();
+    const output = blockOutput();
     const bufsize = 100_000 * blockSize;
     streamCRC = bzip2.decompress(bits(), output.write, new Int32Array(bufsize), bufsize, streamCRC);
     if (streamCRC === null) inStream = false;
@@ -51,23 +51,23 @@ export async function* bzip2Decompress(source: AsyncIterable<Buffer>): AsyncGene
   if (inStream) throw new Error('bzip2 stream ended before its end-of-stream marker (truncated)');
 }
 
-/** Collects decoded bytes into fixed-size buffers. */
-class BlockOutput {
-  private readonly chunks: Buffer[] = [];
-  private current = Buffer.allocUnsafe(OUTPUT_CHUNK);
-  private used = 0;
-
-  readonly write = (byte: number): void => {
-    if (this.used === OUTPUT_CHUNK) {
-      this.chunks.push(this.current);
-      this.current = Buffer.allocUnsafe(OUTPUT_CHUNK);
-      this.used = 0;
-    }
-    this.current[this.used++] = byte;
+/** Collects decoded bytes into fixed-size buffers (closure variables: this runs once per output byte). */
+function blockOutput(): { write: (byte: number) => void; finish: () => Buffer[] } {
+  const chunks: Buffer[] = [];
+  let current = Buffer.allocUnsafe(OUTPUT_CHUNK);
+  let used = 0;
+  return {
+    write: (byte) => {
+      if (used === OUTPUT_CHUNK) {
+        chunks.push(current);
+        current = Buffer.allocUnsafe(OUTPUT_CHUNK);
+        used = 0;
+      }
+      current[used++] = byte;
+    },
+    finish: () => {
+      if (used > 0) chunks.push(current.subarray(0, used));
+      return chunks;
+    },
   };
-
-  finish(): Buffer[] {
-    if (this.used > 0) this.chunks.push(this.current.subarray(0, this.used));
-    return this.chunks;
-  }
 }

@@ -2,6 +2,7 @@ import { Parser, type ReadEntry } from 'tar';
 import type { ArchiveEntry, ArchiveEntryType } from './archive-entry.js';
 import { ArchiveFormatError } from './archive-format-error.js';
 import type { EntryWriter } from './entry-writer.js';
+import { FailureSignal } from './failure-signal.js';
 
 const ENTRY_TYPES: Partial<Record<string, ArchiveEntryType>> = {
   File: 'file',
@@ -24,55 +25,47 @@ export async function readTar(
   describe: { readonly assetName: string; readonly format: string },
 ): Promise<void> {
   const parser = new Parser({ strict: true });
-  let failure: { readonly error: unknown } | undefined;
-  let signalFailure: (error: unknown) => void = () => undefined;
-  // Rejects when anything fails, so waits on the parser or a member's data never outlive a failure.
-  const failed = new Promise<never>((_, reject) => {
-    signalFailure = reject;
-  });
-  failed.catch(() => undefined);
-  const fail = (error: unknown): void => {
-    failure ??= { error };
-    signalFailure(failure.error);
-  };
+  const failure = new FailureSignal();
 
   // Members are written strictly in order; the parser emits the next one only after this one's data ended.
   let queue: Promise<void> = Promise.resolve();
   const enqueue = (work: () => Promise<void>, entry: ReadEntry): void => {
     queue = queue
-      .then(() => (failure === undefined ? work() : undefined))
-      .catch(fail)
+      .then(() => (failure.failed ? undefined : work()))
+      .catch((error: unknown) => failure.fail(error))
       // A member the writer skipped (or a failure left unread) is drained so the parser moves on.
       .finally(() => entry.resume());
   };
-  parser.on('entry', (entry: ReadEntry) => enqueue(() => writer.writeMember(fromTar(entry, failed)), entry));
+  parser.on('entry', (entry: ReadEntry) => enqueue(() => writer.writeMember(fromTar(entry, failure)), entry));
   parser.on('ignoredEntry', (entry: ReadEntry) => {
     // Types node-tar does not know (sparse files, ACLs, volume headers...): the writer refuses them.
     if (!entry.meta)
-      enqueue(() => writer.writeMember({ ...fromTar(entry, failed), type: 'unsupported' }), entry);
+      enqueue(() => writer.writeMember({ ...fromTar(entry, failure), type: 'unsupported' }), entry);
   });
   parser.on('error', (error: unknown) =>
-    fail(new ArchiveFormatError(describe.assetName, describe.format, messageOf(error), { cause: error })),
+    failure.fail(
+      new ArchiveFormatError(describe.assetName, describe.format, messageOf(error), { cause: error }),
+    ),
   );
   const ended = new Promise<void>((resolve) => parser.once('end', resolve));
 
   try {
     for await (const chunk of source) {
-      if (failure !== undefined) break;
-      if (!parser.write(chunk)) await Promise.race([onceDrained(parser), failed]);
+      if (failure.failed) break;
+      if (!parser.write(chunk)) await failure.race(onceDrained(parser));
     }
-    if (failure === undefined) {
+    if (!failure.failed) {
       parser.end();
-      await Promise.race([ended, failed]);
+      await failure.race(ended);
     }
   } catch (error) {
-    fail(error);
+    failure.fail(error);
   }
   await queue;
-  if (failure !== undefined) throw failure.error;
+  if (failure.failed) throw failure.error;
 }
 
-function fromTar(entry: ReadEntry, failed: Promise<never>): ArchiveEntry {
+function fromTar(entry: ReadEntry, failure: FailureSignal): ArchiveEntry {
   const type = ENTRY_TYPES[entry.type] ?? 'unsupported';
   return {
     path: entry.path,
@@ -80,15 +73,15 @@ function fromTar(entry: ReadEntry, failed: Promise<never>): ArchiveEntry {
     kind: entry.type,
     mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644),
     linkTarget: entry.linkpath,
-    content: () => entryData(entry, failed),
+    content: () => entryData(entry, failure),
   };
 }
 
 /** The member's data; stops with the failure if the archive fails while the writer waits for more. */
-async function* entryData(entry: ReadEntry, failed: Promise<never>): AsyncGenerator<Buffer> {
+async function* entryData(entry: ReadEntry, failure: FailureSignal): AsyncGenerator<Buffer> {
   const iterator = entry[Symbol.asyncIterator]();
   for (;;) {
-    const next = await Promise.race([iterator.next(), failed]);
+    const next = await failure.race(iterator.next());
     if (next.done === true) return;
     yield next.value;
   }

@@ -1,11 +1,16 @@
 /** Placeholders an asset or checksums name may hold; the installer fills them in for each build. */
 export const KNOWN_PLACEHOLDERS = ['tag', 'version', 'os', 'arch'] as const;
 
+/** A checksums name may also name the chosen asset (`{asset}.sha256`). */
+export const CHECKSUMS_PLACEHOLDERS = [...KNOWN_PLACEHOLDERS, 'asset'] as const;
+
 const PLACEHOLDER_PATTERN = /\{([^{}]*)\}/g;
 
 /** The `{names}` in a template that the installer would not know how to fill, in order, without repeats. */
-export function findUnknownPlaceholders(template: string): string[] {
-  const known: readonly string[] = KNOWN_PLACEHOLDERS;
+export function findUnknownPlaceholders(
+  template: string,
+  known: readonly string[] = KNOWN_PLACEHOLDERS,
+): string[] {
   const unknown = [...template.matchAll(PLACEHOLDER_PATTERN)]
     .map((match) => match[1] ?? '')
     .filter((name) => !known.includes(name))
@@ -19,7 +24,7 @@ export function dependsOnPlatform(template: string): boolean {
 }
 
 /** `{tag}, {version}, {os} and {arch}`, for messages. */
-export function listKnownPlaceholders(): string {
-  const names = KNOWN_PLACEHOLDERS.map((name) => `{${name}}`);
+export function listKnownPlaceholders(known: readonly string[] = KNOWN_PLACEHOLDERS): string {
+  const names = known.map((name) => `{${name}}`);
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
 }

@@ -1,4 +1,9 @@
-import { findUnknownPlaceholders, listKnownPlaceholders } from './asset-template.js';
+import {
+  CHECKSUMS_PLACEHOLDERS,
+  KNOWN_PLACEHOLDERS,
+  findUnknownPlaceholders,
+  listKnownPlaceholders,
+} from './asset-template.js';
 import { describeValue, looksLikeToken } from './describe-value.js';
 import { guessGithubRepo, parseGithubRepo, type GithubRepo } from './github-repo.js';
 import { normaliseDestination } from './normalise-destination.js';
@@ -238,13 +243,14 @@ function checkReleaseFileName(
       error: `${field} must be a release file name, not a path or URL, but is ${describeValue(raw)}. Write only the file name: ${fix}.`,
     };
   }
-  const unknown = findUnknownPlaceholders(raw);
+  const known = field === 'checksums' ? CHECKSUMS_PLACEHOLDERS : KNOWN_PLACEHOLDERS;
+  const unknown = findUnknownPlaceholders(raw, known);
   if (unknown.length > 0) {
     const which = unknown.length === 1 ? 'placeholder' : 'placeholders';
     return {
       error:
         `${field} holds the unknown ${which} ${unknown.join(', ')}, in ${describeValue(raw)}. ` +
-        `Use only ${listKnownPlaceholders()}.`,
+        `Use only ${listKnownPlaceholders(known)}.`,
     };
   }
   return { value: raw };

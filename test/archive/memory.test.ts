@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { unpackAsset } from '../../src/archive/unpack-asset.js';
 import { makeWorkspace, optionsFor } from './helpers/unpack-helpers.js';
 
-const SIZE_MB = 384;
+const SIZE_MB = 256;
 /** Far below the asset's size: what one decoded bzip2 block, buffers in flight and the GC's slack need. */
 const MAX_GROWTH_MB = 160;
 

@@ -83,6 +83,11 @@ describe('asset and checksums', () => {
     expect(errorOf(checkAsset(asset))).toContain(fragment);
   });
 
+  it('lets checksums, and only checksums, name the chosen asset with {asset}', () => {
+    expect(valueOf(checkChecksums('{asset}.sha256'))).toBe('{asset}.sha256');
+    expect(errorOf(checkAsset('{asset}.tar.gz'))).toContain('unknown placeholder {asset}');
+  });
+
   it('names checksums in its own errors', () => {
     expect(errorOf(checkChecksums(''))).toMatch(/^checksums must name a release file/);
     expect(errorOf(checkChecksums(false))).toMatch(/^checksums must be a string/);

@@ -190,7 +190,10 @@ describe('loadAssetConfig: which file', () => {
   it('reads an absolute GITHUB_ASSETS_PATH inside the app dir as it is', async () => {
     const appDir = await makeAppDir({ 'config/assets.toml': entryToml() });
     const absolute = path.join(appDir, 'config', 'assets.toml');
-    const config = await loadAssetConfig({ appDir, env: (name) => (name === 'GITHUB_ASSETS_PATH' ? absolute : undefined) });
+    const config = await loadAssetConfig({
+      appDir,
+      env: (name) => (name === 'GITHUB_ASSETS_PATH' ? absolute : undefined),
+    });
     expect(config?.entries).toHaveLength(1);
   });
 

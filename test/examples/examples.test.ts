@@ -48,8 +48,11 @@ async function readBuildpack(): Promise<{ id: string; version: string; targets: 
   const descriptor = TOML.parse(await readFile(path.join(ROOT, 'buildpack.toml'), 'utf8')) as Table;
   const id = at(descriptor, 'buildpack', 'id');
   const version = at(descriptor, 'buildpack', 'version');
-  if (typeof id !== 'string' || typeof version !== 'string') throw new Error('buildpack.toml lacks id or version');
-  const targets = tables(descriptor['targets']).map((target) => `${String(target['os'])}/${String(target['arch'])}`);
+  if (typeof id !== 'string' || typeof version !== 'string')
+    throw new Error('buildpack.toml lacks id or version');
+  const targets = tables(descriptor['targets']).map(
+    (target) => `${String(target['os'])}/${String(target['arch'])}`,
+  );
   return { id, version, targets };
 }
 
@@ -184,7 +187,9 @@ describe('examples/grpc-health-probe', () => {
           .map((flag) => durationSeconds(flag.split('=')[1] ?? ''));
         const timeoutSeconds = at(probe, 'timeoutSeconds');
         expect(typeof timeoutSeconds, probeKind).toBe('number');
-        expect(flagSeconds.reduce((sum, seconds) => sum + seconds, 0)).toBeLessThanOrEqual(timeoutSeconds as number);
+        expect(flagSeconds.reduce((sum, seconds) => sum + seconds, 0)).toBeLessThanOrEqual(
+          timeoutSeconds as number,
+        );
       }
     }
     const [service] = findKind(documents, 'Service');
@@ -254,12 +259,16 @@ describe('examples/builder', () => {
     const { id, version } = await readBuildpack();
     const builder = await readToml('builder', 'builder.toml');
     const ours = tables(builder['buildpacks']).filter((buildpack) => buildpack['id'] === id);
-    expect(ours).toEqual([{ id, version, uri: `docker://ghcr.io/githubassets/github-release-assets:${version}` }]);
+    expect(ours).toEqual([
+      { id, version, uri: `docker://ghcr.io/githubassets/github-release-assets:${version}` },
+    ]);
   });
 
   it('makes this buildpack optional in every group, next to a required buildpack', async () => {
     const { id, version } = await readBuildpack();
-    const groups = tables(at(await readToml('builder', 'builder.toml'), 'order')).map((order) => tables(order['group']));
+    const groups = tables(at(await readToml('builder', 'builder.toml'), 'order')).map((order) =>
+      tables(order['group']),
+    );
     expect(groups.length).toBeGreaterThan(0);
     for (const group of groups) {
       expect(group.filter((member) => member['id'] === id)).toEqual([{ id, version, optional: true }]);
@@ -267,7 +276,7 @@ describe('examples/builder', () => {
     }
   });
 
-  it("targets only platforms buildpack.toml declares", async () => {
+  it('targets only platforms buildpack.toml declares', async () => {
     const { targets } = await readBuildpack();
     const builderTargets = tables(at(await readToml('builder', 'builder.toml'), 'targets')).map(
       (target) => `${String(target['os'])}/${String(target['arch'])}`,
@@ -316,10 +325,19 @@ describe('examples/kpack', () => {
     const [stack] = findKind(documents, 'ClusterStack');
     const [builder] = findKind(documents, 'ClusterBuilder');
     const [image] = findKind(documents, 'Image');
-    expect(at(builder, 'spec', 'store')).toEqual({ kind: 'ClusterStore', name: at(store, 'metadata', 'name') });
-    expect(at(builder, 'spec', 'stack')).toEqual({ kind: 'ClusterStack', name: at(stack, 'metadata', 'name') });
+    expect(at(builder, 'spec', 'store')).toEqual({
+      kind: 'ClusterStore',
+      name: at(store, 'metadata', 'name'),
+    });
+    expect(at(builder, 'spec', 'stack')).toEqual({
+      kind: 'ClusterStack',
+      name: at(stack, 'metadata', 'name'),
+    });
     expect(at(builder, 'spec', 'serviceAccountRef', 'namespace')).toEqual(expect.any(String));
-    expect(at(image, 'spec', 'builder')).toEqual({ kind: 'ClusterBuilder', name: at(builder, 'metadata', 'name') });
+    expect(at(image, 'spec', 'builder')).toEqual({
+      kind: 'ClusterBuilder',
+      name: at(builder, 'metadata', 'name'),
+    });
     expect(at(image, 'spec', 'source', 'git', 'url')).toEqual(expect.any(String));
     expect(at(image, 'spec', 'serviceAccountName')).toEqual(expect.any(String));
   });

@@ -25,7 +25,9 @@ export function parseYamlDocuments(source: string): YamlValue[] {
       documents.push([]);
       continue;
     }
-    documents.at(-1)?.push({ number: index + 1, indent: text.length - text.trimStart().length, text: text.trim() });
+    documents
+      .at(-1)
+      ?.push({ number: index + 1, indent: text.length - text.trimStart().length, text: text.trim() });
   }
   return documents
     .filter((lines) => lines.length > 0)

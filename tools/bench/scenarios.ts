@@ -26,7 +26,8 @@ export function benchRepos(assets: BenchAssets): FakeRepo[] {
 }
 
 export function repoNameOf(asset: BenchAsset): string {
-  return asset.name.replace(/-linux-amd64.*$/, '').replace(/\./g, '-');
+  const kind = asset.format === 'raw' ? '' : '-tgz';
+  return `${asset.name.replace(/-linux-amd64.*$/, '').replace(/\./g, '-')}${kind}`;
 }
 
 export function entryFor(asset: BenchAsset): AppEntry {
