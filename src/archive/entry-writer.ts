@@ -1,4 +1,4 @@
-import { constants, type Stats } from 'node:fs';
+import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ArchiveEntry } from './archive-entry.js';
@@ -10,6 +10,7 @@ import {
   type MemberPathRules,
 } from './member-path.js';
 import { UnsafeArchiveError } from './unsafe-archive-error.js';
+import { lstatIfExists } from './lstat-if-exists.js';
 
 export interface EntryWriterOptions {
   /** Absolute path of the (fresh) directory standing for the layer root. */
@@ -139,7 +140,7 @@ export class EntryWriter {
       );
     }
     const source = path.join(this.options.root, ...targetKey.split('/'));
-    const existing = await lstatOrUndefined(source);
+    const existing = await lstatIfExists(source);
     if (existing === undefined || !existing.isFile()) {
       throw this.unsafe(
         name,
@@ -153,7 +154,7 @@ export class EntryWriter {
   private async makeDirectory(name: string, segments: readonly string[], mode: number): Promise<void> {
     const directory = await this.ensureParents(name, segments);
     const target = path.join(directory, segments.at(-1) ?? '');
-    const existing = await lstatOrUndefined(target);
+    const existing = await lstatIfExists(target);
     if (existing === undefined) {
       await fs.mkdir(target, { mode: DIRECTORY_MODE });
     } else if (existing.isSymbolicLink()) {
@@ -168,7 +169,7 @@ export class EntryWriter {
   private async prepareTarget(name: string, segments: readonly string[], kind: string): Promise<string> {
     const directory = await this.ensureParents(name, segments);
     const target = path.join(directory, segments.at(-1) ?? '');
-    const existing = await lstatOrUndefined(target);
+    const existing = await lstatIfExists(target);
     if (existing === undefined) return target;
     if (existing.isSymbolicLink()) {
       throw this.unsafe(name, `would replace the symlink ${JSON.stringify(segments.join('/'))}`);
@@ -184,7 +185,7 @@ export class EntryWriter {
     let directory = this.options.root;
     for (let index = 0; index < segments.length - 1; index++) {
       directory = path.join(directory, segments[index] ?? '');
-      const existing = await lstatOrUndefined(directory);
+      const existing = await lstatIfExists(directory);
       if (existing === undefined) {
         await fs.mkdir(directory, { mode: DIRECTORY_MODE });
       } else if (existing.isSymbolicLink()) {
@@ -207,14 +208,5 @@ export class EntryWriter {
 
   private unsafe(entry: string, reason: string): UnsafeArchiveError {
     return new UnsafeArchiveError(this.options.assetName, entry, reason);
-  }
-}
-
-async function lstatOrUndefined(target: string): Promise<Stats | undefined> {
-  try {
-    return await fs.lstat(target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
   }
 }

@@ -1,7 +1,8 @@
-import type { Dirent, Stats } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UnsafeArchiveError } from './unsafe-archive-error.js';
+import { lstatIfExists } from './lstat-if-exists.js';
 
 /**
  * Moves every file of `from` into `to` (both absolute), creating directories; refuses to write through a
@@ -10,7 +11,7 @@ import { UnsafeArchiveError } from './unsafe-archive-error.js';
  * (default: the name of `from`).
  */
 export async function mergeTree(from: string, to: string, assetName = path.basename(from)): Promise<void> {
-  const target = await lstatOrUndefined(to);
+  const target = await lstatIfExists(to);
   if (target === undefined) await fs.mkdir(to, { recursive: true });
   else if (!target.isDirectory())
     throw new UnsafeArchiveError(assetName, to, 'is not a directory to merge into');
@@ -25,7 +26,7 @@ async function mergeDirectory(from: string, to: string, relative: string, assetN
     const source = path.join(from, entry.name);
     const destination = path.join(to, entry.name);
     // lstat, not stat: what matters is what is on disk at that path, a link is never followed.
-    const existing = await lstatOrUndefined(destination);
+    const existing = await lstatIfExists(destination);
     if (existing?.isSymbolicLink() === true) {
       throw new UnsafeArchiveError(
         assetName,
@@ -67,14 +68,5 @@ async function moveEntry(source: string, destination: string): Promise<void> {
     if (stats.isSymbolicLink()) await fs.symlink(await fs.readlink(source), destination);
     else await fs.copyFile(source, destination, fs.constants.COPYFILE_EXCL);
     await fs.rm(source);
-  }
-}
-
-async function lstatOrUndefined(target: string): Promise<Stats | undefined> {
-  try {
-    return await fs.lstat(target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
   }
 }

@@ -19,6 +19,7 @@ import {
   recordingLogger,
   writeAssetFile,
 } from '../github/helpers.js';
+import { failure } from '../helpers/failure.js';
 
 const SECRET = 'ghp_downloadTestSecret42';
 const token: Token = { value: SECRET, source: 'MY_TOKEN' };
@@ -77,15 +78,6 @@ const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest
 
 function request(repo: string, name: string, tok: Token | undefined = undefined): DownloadRequest {
   return { url: gh.assetUrl('o', repo, 'v1', name), token: tok, label: `${name} from o/${repo} v1` };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('downloadAsset', () => {

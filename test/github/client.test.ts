@@ -8,6 +8,7 @@ import { TokenRejectedError } from '../../src/github/token-rejected-error.js';
 import type { Token } from '../../src/github/token.js';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
 import { errorText, fastRetry, makeTempDir, recordingLogger, writeAssetFile } from './helpers.js';
+import { failure } from '../helpers/failure.js';
 
 const SECRET = 'ghp_clientTestSecret0123456789';
 const token: Token = { value: SECRET, source: 'MY_TOKEN' };
@@ -67,15 +68,6 @@ function client(logger = recordingLogger().logger, retry = fastRetry) {
 
 function req(name: string, tag: string | undefined, tok?: Token, etag?: string): ResolveReleaseRequest {
   return { owner: 'acme', name, tag, token: tok, etag };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('resolveRelease', () => {
