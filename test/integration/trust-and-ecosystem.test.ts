@@ -101,6 +101,31 @@ describe('flaky networks', () => {
     expect(fixed.build?.output).toContain('verified against the sha256 pinned in the configuration');
   });
 
+  it('waits out a rate limit that resets within BP_GITHUB_ASSETS_MAX_WAIT, and says so', async () => {
+    github.faults.add({
+      match: '/releases/tags/',
+      origin: 'api',
+      kind: { type: 'rate-limit', resetInSeconds: 1 },
+    });
+    const result = await build(seeds.entries.skaffold);
+    expect(result.build?.code, result.build?.output).toBe(0);
+    expect(result.build?.output).toMatch(/rate limit reached; waiting \d+ s/);
+  });
+
+  it('fails on a rate limit beyond the wait cap, saying when it resets and that a token raises it', async () => {
+    github.faults.add({
+      match: '/releases/tags/',
+      origin: 'api',
+      kind: { type: 'rate-limit', resetInSeconds: 600 },
+    });
+    const result = await build(seeds.entries.skaffold, { env: { BP_GITHUB_ASSETS_MAX_WAIT: '5' } });
+    expect(result.build?.code).not.toBe(0);
+    expect(result.build?.output).toMatch(/rate limit/i);
+    expect(result.build?.output).toMatch(/\d\d:\d\d/);
+    expect(result.build?.output).toContain('GITHUB_TOKEN');
+    expect(await readdir(result.layersDir)).toEqual([]);
+  });
+
   it('refuses an asset with no checksum when BP_GITHUB_ASSETS_REQUIRE_CHECKSUM=true', async () => {
     const result = await build(seeds.entries.jq, { env: { BP_GITHUB_ASSETS_REQUIRE_CHECKSUM: 'true' } });
     expect(result.build?.code).not.toBe(0);
