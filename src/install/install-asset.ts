@@ -60,16 +60,9 @@ export async function installAsset(
       label: request.label,
     },
     unpackInto,
-    {
-      logger,
-      onRetry: (attempt, error) =>
-        logger.subprocess(`Retrying ${request.assetName} (attempt ${attempt + 1}): ${describeError(error)}`),
-    },
+    // The download logs each retry itself, with the reason and the wait.
+    { logger },
   );
   verifyChecksums(request.label, downloaded.sha256, request.expected);
   return { unpacked: downloaded.value, sha256: downloaded.sha256, bytes: downloaded.bytes };
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
