@@ -53,7 +53,8 @@ export async function build(context: BuildContext): Promise<BuildResult> {
   const plans = planLayers(config.entries, config.file, context);
   for (const plan of plans) if (plan.token !== undefined) logger.redact(plan.token.value);
 
-  const services = await context.createServices(settings, logger);
+  let loading: Promise<InstallServices> | undefined;
+  const services = (): Promise<InstallServices> => (loading ??= context.createServices(settings, logger));
   const limit = pLimit(settings.concurrency);
   const groups = plans.map(() => logger.group());
   const work = plans.map((plan, i) =>

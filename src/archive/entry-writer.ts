@@ -12,6 +12,9 @@ import {
 import { UnsafeArchiveError } from './unsafe-archive-error.js';
 import { lstatIfExists } from './lstat-if-exists.js';
 
+/** Bytes gathered before a write: larger batches gained nothing in the benchmark and raised peak memory. */
+const WRITE_BATCH_BYTES = 256 * 1024;
+
 export interface EntryWriterOptions {
   /** Absolute path of the (fresh) directory standing for the layer root. */
   readonly root: string;
@@ -104,17 +107,37 @@ export class EntryWriter {
   ): Promise<void> {
     const target = await this.prepareTarget(name, segments, 'file');
     const handle = await fs.open(target, CREATE_FLAGS, 0o600);
+    // Chunks are gathered into batches and one batch is written while the next is decompressed, so the
+    // disk and the decompressor overlap instead of taking turns on every small chunk.
+    const batch: Buffer[] = [];
+    let batchBytes = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    const flush = (): void => {
+      writing = handle.writev(batch.splice(0));
+      batchBytes = 0;
+      // Handled here so a failed write waits for the next await instead of crashing the process.
+      writing.catch(() => undefined);
+    };
     try {
       for await (const chunk of content) {
         this.byteCount += chunk.length;
         if (this.byteCount > this.options.limits.maxBytes) {
           throw new ArchiveLimitError(this.options.assetName, 'bytes', this.options.limits.maxBytes);
         }
-        await handle.write(chunk);
+        batch.push(chunk);
+        batchBytes += chunk.length;
+        if (batchBytes >= WRITE_BATCH_BYTES) {
+          await writing;
+          flush();
+        }
       }
+      await writing;
+      if (batch.length > 0) flush();
+      await writing;
       // chmod, not the open mode, so the umask does not take bits the archive asked for.
       await handle.chmod(mode);
     } finally {
+      await writing.catch(() => undefined);
       await handle.close();
     }
     this.record(segments, true);

@@ -51,7 +51,8 @@ export interface LayerContext {
   readonly settings: Settings;
   readonly target: Target;
   readonly buildpack: BuildpackDescriptor;
-  readonly services: InstallServices;
+  /** Loads the collaborators on first use: a build that reuses every layer never pays for the HTTP stack. */
+  readonly services: () => Promise<InstallServices>;
   /** Bounds how many assets download at once across the whole build. */
   readonly limit: LimitFunction;
   readonly logger: Logger;
@@ -198,7 +199,8 @@ async function lookUpRelease(
   context: LayerContext,
 ): Promise<KnownRelease> {
   const started = Date.now();
-  const result = await context.services.github.resolveRelease(
+  const { github } = await context.services();
+  const result = await github.resolveRelease(
     {
       owner: plan.owner,
       name: plan.repoName,
@@ -242,7 +244,8 @@ async function installLayer(
       ),
     );
     const layerRoot = path.join(staging, 'layer');
-    for (const { stagingDir } of installed) await context.services.merge(stagingDir, layerRoot);
+    const { merge } = await context.services();
+    for (const { stagingDir } of installed) await merge(stagingDir, layerRoot);
     const record: LayerRecord = {
       repo: plan.repo,
       releases: [...releases.values()].map((known) => known.record),
@@ -295,7 +298,7 @@ async function installEntry(
       tempDir: path.dirname(stagingDir),
       label,
     },
-    context.services,
+    await context.services(),
     settings,
     logger,
   );
@@ -361,7 +364,8 @@ function checksumsSource(
   return {
     name,
     read: async () => {
-      const result = await context.services.download(
+      const { download } = await context.services();
+      const result = await download(
         {
           url: source.url,
           token: source.token,

