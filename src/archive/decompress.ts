@@ -1,16 +1,14 @@
 import { Readable, pipeline, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Compression } from './asset-format.js';
-import { bzip2Decompress } from './bzip2-decompress.js';
-import { xzDecompress } from './xz-decompress.js';
 
-/** Decompresses `source` as it is read, holding only a bounded amount of data at a time. */
 /**
  * zlib's default 16 KiB output chunks cost a callback, a hash update and a write each; 64 KiB chunks halved
  * the time spent in them on a 50 MB tar.gz, where larger ones only raised peak memory.
  */
 const OUTPUT_CHUNK_BYTES = 64 * 1024;
 
+/** Decompresses `source` as it is read, holding only a bounded amount of data at a time. */
 export function decompress(source: AsyncIterable<Buffer>, compression: Compression): AsyncIterable<Buffer> {
   switch (compression) {
     case 'gz':
@@ -18,11 +16,18 @@ export function decompress(source: AsyncIterable<Buffer>, compression: Compressi
       return throughTransform(source, zlib.createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES }));
     case 'zst':
       return throughTransform(source, zlib.createZstdDecompress({ chunkSize: OUTPUT_CHUNK_BYTES }));
+    // The pure-JavaScript and WASM decoders load only for the assets that need them: most builds meet
+    // gzip alone, and every module evaluated is start-up time paid on each build.
     case 'xz':
-      return xzDecompress(source);
+      return loadedOnFirstRead(async () => (await import('./xz-decompress.js')).xzDecompress(source));
     case 'bz2':
-      return bzip2Decompress(source);
+      return loadedOnFirstRead(async () => (await import('./bzip2-decompress.js')).bzip2Decompress(source));
   }
+}
+
+async function* loadedOnFirstRead(load: () => Promise<AsyncIterable<Buffer>>): AsyncIterable<Buffer> {
+  // yield* hands an early stop (return) or a failure on to the real decoder, so it is cleaned up as before.
+  yield* await load();
 }
 
 function throughTransform(source: AsyncIterable<Buffer>, transform: Transform): AsyncIterable<Buffer> {

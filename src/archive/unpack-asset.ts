@@ -13,7 +13,6 @@ import { decompress } from './decompress.js';
 import { EntryWriter } from './entry-writer.js';
 import { readStreamHead } from './stream-head.js';
 import { readTar } from './tar-reader.js';
-import { readZip } from './zip-reader.js';
 
 export interface UnpackLimits {
   readonly maxBytes: number;
@@ -99,6 +98,8 @@ async function unpackStream(
     }
     case 'zip': {
       const writer = createWriter(options, 'zip');
+      // unzipper is a large module that only zip assets need.
+      const { readZip } = await import('./zip-reader.js');
       await readZip(outer.stream, writer, options);
       return { format: 'zip', writer };
     }
