@@ -3,31 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAssetConfig } from '../../src/config/load-asset-config.js';
 import { configErrorOf, entryToml, loadToml, makeAppDir, messageOf } from './helpers.js';
+import { assetEntry } from '../helpers/asset-entry.js';
 
 const fixture = (name: string): Promise<string> =>
   readFile(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
 
-/** What a seed entry should become, with the defaults for the fields github-assets-cnb did not have. */
-const seed = (index: number, repo: string, asset: string, more: Record<string, unknown> = {}) => {
-  const [owner, name] = repo.split('/');
-  return {
-    index,
-    repo,
-    owner,
-    name,
-    asset,
-    tag: undefined,
-    tokenEnv: undefined,
-    destination: undefined,
-    stripComponents: 0,
-    sha256: undefined,
-    checksums: undefined,
-    include: undefined,
-    launch: true,
-    build: false,
-    ...more,
-  };
-};
+/** What a seed entry should become. */
+const seed = assetEntry;
 
 describe('loadAssetConfig: the configurations github-assets-cnb users wrote', () => {
   it('reads every seed entry unchanged, with no warnings', async () => {

@@ -8,7 +8,7 @@ import {
 } from '../../src/layers/layer-record.js';
 import { layerNameFor } from '../../src/layers/layer-name.js';
 import { layerSbom } from '../../src/layers/sbom.js';
-import type { AssetEntry } from '../../src/config/asset-entry.js';
+import { assetEntry } from '../helpers/asset-entry.js';
 
 const record: LayerRecord = {
   repo: 'grpc-ecosystem/grpc-health-probe',
@@ -33,22 +33,7 @@ const record: LayerRecord = {
   ],
 };
 
-const entry: AssetEntry = {
-  index: 1,
-  repo: 'acme/tool',
-  owner: 'acme',
-  name: 'tool',
-  asset: 'tool',
-  tag: 'v1',
-  tokenEnv: undefined,
-  destination: undefined,
-  stripComponents: 0,
-  sha256: undefined,
-  checksums: undefined,
-  include: undefined,
-  launch: true,
-  build: false,
-};
+const entry = assetEntry(1, 'acme/tool', 'tool', { tag: 'v1' });
 const context = {
   target: { os: 'linux', arch: 'amd64', variant: undefined },
   apiUrl: 'https://api.github.com',
