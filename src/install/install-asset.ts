@@ -7,6 +7,7 @@ import type { UnpackResult } from '../archive/unpack-asset.js';
 import type { AssetSource } from './asset-source.js';
 import type { DownloadAsset, UnpackAsset } from './services.js';
 import { verifyChecksums, type ExpectedChecksum } from './expected-checksums.js';
+import { EmptyInstallError } from './empty-install-error.js';
 
 export interface InstallAssetRequest {
   readonly entry: AssetEntry;
@@ -64,5 +65,6 @@ export async function installAsset(
     { logger },
   );
   verifyChecksums(request.label, downloaded.sha256, request.expected);
+  if (downloaded.value.files.length === 0) throw new EmptyInstallError(entry, request.label);
   return { unpacked: downloaded.value, sha256: downloaded.sha256, bytes: downloaded.bytes };
 }

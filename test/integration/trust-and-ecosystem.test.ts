@@ -230,6 +230,23 @@ describe('multi-arch, SBOM and layer types', () => {
   });
 });
 
+describe('archives that leave nothing', () => {
+  it('fails when include matches no member, naming the settings, and leaves no layer', async () => {
+    const result = await build(`${seeds.entries.youtubedr}include = ["youtube-dl"]\n`);
+    expect(result.build?.code).not.toBe(0);
+    expect(result.build?.output).toContain(
+      'installed no file: with strip_components = 0 and include = ["youtube-dl"]',
+    );
+    expect(await readdir(result.layersDir)).toEqual([]);
+  });
+
+  it('keeps only the included members', async () => {
+    const result = await build(`${seeds.entries.youtubedr}include = ["youtubedr"]\n`);
+    expect(result.build?.code, result.build?.output).toBe(0);
+    expect(await readdir(path.join(result.image[0]?.dir ?? '', 'bin'))).toEqual(['youtubedr']);
+  });
+});
+
 describe('mirrors', () => {
   it('installs pinned assets from a file:// mirror without asking GitHub anything', async () => {
     const mirror = await tempDir('mirror-');
