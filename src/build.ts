@@ -10,6 +10,7 @@ import { readSettings, type Settings } from './settings.js';
 import type { Target } from './install/target.js';
 import { resolveToken } from './install/resolve-token.js';
 import { chooseMirror } from './install/mirror.js';
+import { publicDownloadUrl } from './install/asset-source.js';
 import { provideLayer, type LayerOutcome, type LayerPlan } from './install/install-layer.js';
 import type { InstallServices } from './install/services.js';
 import { layerNameFor } from './layers/layer-name.js';
@@ -43,6 +44,8 @@ export async function build(context: BuildContext): Promise<BuildResult> {
   const settings: Settings = { ...variables, mirror: chooseMirror(variables.mirror, context.bindings) };
   const mirrorPassword = settings.mirror === undefined ? '' : new URL(settings.mirror).password;
   if (mirrorPassword !== '') logger.redact(decodeURIComponent(mirrorPassword));
+  if (settings.mirror !== undefined)
+    logger.process(`Downloading through the mirror ${publicDownloadUrl(settings.mirror)}`);
 
   const config = await loadAssetConfig({ appDir: context.appDir, env: context.env });
   if (config === undefined || config.entries.length === 0) {

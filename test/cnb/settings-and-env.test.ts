@@ -5,6 +5,7 @@ import { readPlatformEnv, readServiceBindings } from '../../src/cnb/platform-env
 import { readSettings } from '../../src/settings.js';
 import { resolveToken } from '../../src/install/resolve-token.js';
 import { createLogger } from '../../src/log/logger.js';
+import { chooseMirror } from '../../src/install/mirror.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const lookup = (values: Record<string, string>) => (name: string) => values[name];
@@ -115,5 +116,33 @@ describe('logger', () => {
     const lines: string[] = [];
     createLogger({ write: (line) => lines.push(line), debug: false }).debug('detail');
     expect(lines).toEqual([]);
+  });
+});
+
+describe('chooseMirror', () => {
+  const binding = (entries: Record<string, string>) => ({
+    name: 'mirror',
+    type: 'dependency-mirror',
+    entries: new Map(Object.entries(entries)),
+  });
+
+  it('prefers the variable, then a github.com key, then default, with {originalHost} filled in', () => {
+    expect(chooseMirror('https://a.example', [binding({ default: 'https://b.example' })])).toBe(
+      'https://a.example',
+    );
+    expect(
+      chooseMirror(undefined, [
+        binding({ default: 'https://b.example/', 'github.com': 'https://c.example/{originalHost}' }),
+      ]),
+    ).toBe('https://c.example/github.com');
+    expect(chooseMirror(undefined, [binding({ default: 'file:///mirror' })])).toBe('file:///mirror');
+    expect(chooseMirror(undefined, [])).toBeUndefined();
+  });
+
+  it('refuses a binding that holds no URL, without printing it', () => {
+    expect(() => chooseMirror(undefined, [binding({ default: 'user:secret@host' })])).toThrow(
+      /service binding mirror \(type dependency-mirror\) has a default entry that is not an https:\/\//,
+    );
+    expect(() => chooseMirror(undefined, [binding({ default: 'user:secret@host' })])).not.toThrow(/secret/);
   });
 });
