@@ -16,8 +16,6 @@ export interface LayerTypes {
 /** Free-form layer metadata; TOML has no null, so values are never null. */
 export type LayerMetadata = TOML.JsonMap;
 
-export const CYCLONEDX_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
-
 export interface BuildPlan {
   readonly provides: readonly { name: string }[];
   readonly requires: readonly { name: string; metadata?: TOML.JsonMap }[];

@@ -76,6 +76,3 @@ function buildLogger(emit: (line: string) => void, options: LoggerOptions, redac
     group: () => createGroup(options, redactor),
   };
 }
-
-/** A logger that drops everything; for tests and for callers that have nothing to say. */
-export const silentLogger: Logger = createLogger({ write: () => undefined, debug: false });
