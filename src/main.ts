@@ -7,8 +7,14 @@ import path from 'node:path';
 import { BuildpackError } from './errors.js';
 import { writeBuildPlan } from './cnb/cnb-files.js';
 import { readBuildpackDescriptor } from './cnb/buildpack-descriptor.js';
-import { buildPaths, detectPaths, readTarget } from './cnb/phase-context.js';
-import { readPlatformEnv, readServiceBindings } from './cnb/platform-env.js';
+import {
+  buildPaths,
+  detectPaths,
+  readTarget,
+  type BuildPaths,
+  type DetectPaths,
+} from './cnb/phase-context.js';
+import { readPlatformEnv, readServiceBindings, type EnvLookup } from './cnb/platform-env.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { detect } from './detect.js';
 
@@ -18,32 +24,50 @@ async function main(): Promise<number> {
   const phase = [process.argv0, process.argv[1] ?? '']
     .map((name) => path.basename(name))
     .find((name) => name === 'detect' || name === 'build');
+  if (phase === undefined) {
+    process.stderr.write('Call this program as bin/detect or bin/build (a CNB lifecycle does).\n');
+    return 1;
+  }
   const facts = {
     env: process.env,
     args: process.argv.slice(2),
     cwd: process.cwd(),
     executable: process.execPath,
   };
-  const debug = (process.env['BP_LOG_LEVEL'] ?? '').toUpperCase() === 'DEBUG';
-  const logger = createLogger({ write: (line) => process.stdout.write(`${line}\n`), debug });
-  // A token in the environment is known before anything can print it.
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && /TOKEN|SECRET|PASSWORD/i.test(name)) logger.redact(value);
-  }
+  let logger = createPhaseLogger((name) => process.env[name]);
+  // BP_LOG_LEVEL may come as a <platform>/env file only (clear-env), so the logger is made again once
+  // those are read.
+  const readEnv = async (platformDir: string): Promise<EnvLookup> => {
+    const env = await readPlatformEnv(platformDir, facts.env);
+    logger = createPhaseLogger(env);
+    return env;
+  };
   try {
-    if (phase === 'detect') return await runDetect(facts, logger);
-    if (phase === 'build') return await runBuild(facts, logger);
-    process.stderr.write('Call this program as bin/detect or bin/build (a CNB lifecycle does).\n');
-    return 1;
+    if (phase === 'detect') {
+      const paths = detectPaths(facts);
+      const env = await readEnv(paths.platformDir);
+      return await runDetect(paths, env, logger);
+    }
+    const paths = buildPaths(facts);
+    const env = await readEnv(paths.platformDir);
+    return await runBuild(paths, env, logger);
   } catch (error) {
     reportError(error, logger);
     return 1;
   }
 }
 
-async function runDetect(facts: Parameters<typeof detectPaths>[0], logger: Logger): Promise<number> {
-  const paths = detectPaths(facts);
-  const env = await readPlatformEnv(paths.platformDir, facts.env);
+function createPhaseLogger(env: EnvLookup): Logger {
+  const debug = (env('BP_LOG_LEVEL') ?? '').toUpperCase() === 'DEBUG';
+  const logger = createLogger({ write: (line) => process.stdout.write(`${line}\n`), debug });
+  // A token in the environment is known before anything can print it.
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && /TOKEN|SECRET|PASSWORD/i.test(name)) logger.redact(value);
+  }
+  return logger;
+}
+
+async function runDetect(paths: DetectPaths, env: EnvLookup, logger: Logger): Promise<number> {
   const result = await detect({ appDir: paths.appDir, env, logger });
   if (!result.pass) {
     logger.process(result.reason);
@@ -53,10 +77,8 @@ async function runDetect(facts: Parameters<typeof detectPaths>[0], logger: Logge
   return 0;
 }
 
-async function runBuild(facts: Parameters<typeof buildPaths>[0], logger: Logger): Promise<number> {
-  const paths = buildPaths(facts);
-  const [env, buildpack, { build }, { createInstallServices }] = await Promise.all([
-    readPlatformEnv(paths.platformDir, facts.env),
+async function runBuild(paths: BuildPaths, env: EnvLookup, logger: Logger): Promise<number> {
+  const [buildpack, { build }, { createInstallServices }] = await Promise.all([
     readBuildpackDescriptor(paths.buildpackDir),
     import('./build.js'),
     import('./install/create-services.js'),

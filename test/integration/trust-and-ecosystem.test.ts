@@ -168,10 +168,12 @@ describe('secrets', () => {
 
   it('reads user variables from <platform>/env when clear-env keeps them out of the environment', async () => {
     const result = await build(seeds.entries.apitest, {
-      env: { APITEST_TOKEN: seeds.privateToken },
+      env: { APITEST_TOKEN: seeds.privateToken, BP_LOG_LEVEL: 'DEBUG' },
       clearEnv: true,
     });
     expect(result.build?.code, result.build?.output).toBe(0);
+    expect(result.build?.output).toContain('[debug]');
+    expect(result.build?.output).not.toContain(seeds.privateToken);
   });
 });
 
