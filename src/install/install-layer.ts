@@ -342,7 +342,11 @@ function assetSource(
     return { url, token: undefined, publicUrl: publicDownloadUrl(url) };
   }
   if (chosen === undefined) throw new Error(`asset ${assetName} was not looked up`);
-  return { url: chosen.apiUrl, token: plan.token, publicUrl: chosen.browserDownloadUrl };
+  // Without a token the repo is public: its download URL does not count against the 60 requests an hour
+  // that a CI fleet behind one address shares. A private repo needs the API URL, the only one that takes a
+  // token.
+  const url = plan.token === undefined ? chosen.browserDownloadUrl : chosen.apiUrl;
+  return { url, token: plan.token, publicUrl: chosen.browserDownloadUrl };
 }
 
 function checksumsSource(

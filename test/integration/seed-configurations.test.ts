@@ -98,6 +98,22 @@ describe('all seed configurations in one project.toml', () => {
     await expectInstalled(first, ['grpc', 'youtubedr', 'jq', 'apitest', 'ffmpeg', 'nats', 'skaffold']);
   });
 
+  it('downloads public assets by their download URL, which costs no API request, and private ones by the API', () => {
+    const downloads = github.requests.filter(
+      (request) =>
+        request.origin === 'api' &&
+        !request.path.includes('/releases/tags/') &&
+        !request.path.endsWith('/releases/latest'),
+    );
+    const byApi = downloads
+      .filter((request) => request.path.includes('/releases/assets/'))
+      .map((request) => request.path);
+    expect(byApi).toEqual([
+      expect.stringMatching(/^\/repos\/qeek-dev\/apitest-toolchain\/releases\/assets\/\d+$/),
+    ]);
+    expect(downloads.filter((request) => request.path.includes('/releases/download/'))).toHaveLength(6);
+  });
+
   it('never sends the token to the storage origin, nor for another repo', () => {
     const withToken = github.requests.filter((request) => request.headers.authorization !== undefined);
     expect(withToken.length).toBeGreaterThan(0);

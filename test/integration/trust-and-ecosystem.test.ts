@@ -51,13 +51,13 @@ async function build(projectToml: string, options: Partial<LifecycleOptions> = {
 }
 
 describe('flaky networks', () => {
-  it('survives a connection reset mid-body and a 503, starting again from the API URL', async () => {
+  it('survives a connection reset mid-body and a 503, starting again from the download URL', async () => {
     github.faults.add({
       match: '/assets/',
       origin: 'storage',
       kind: { type: 'reset-mid-body', afterBytes: 10 },
     });
-    github.faults.add({ match: '/releases/assets/', origin: 'api', kind: { type: 'status', status: 503 } });
+    github.faults.add({ match: '/releases/download/', origin: 'api', kind: { type: 'status', status: 503 } });
     const result = await build(seeds.entries.youtubedr);
     expect(result.build?.code, result.build?.output).toBe(0);
     expect(result.build?.output).toMatch(/retrying in [\d.]+ s \(attempt 2 of 4\)/);
