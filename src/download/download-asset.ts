@@ -33,6 +33,8 @@ export interface DownloadOptions {
   /** Called before each new attempt with the number of the attempt that failed and its error. */
   readonly onRetry?: ((attempt: number, error: unknown) => void) | undefined;
   readonly userAgent?: string | undefined;
+  /** A connection pool shared with other requests of the build; by default each download has its own. */
+  readonly dispatcher?: Dispatcher | undefined;
 }
 
 const MAX_REDIRECTS = 5;
@@ -71,7 +73,7 @@ export async function downloadAsset<T>(
     });
   }
 
-  const dispatcher = createDispatcher(options.retry);
+  const dispatcher = options.dispatcher ?? createDispatcher(options.retry);
   try {
     return await withRetries(
       (attempt) => attemptDownload(url, request, consume, options, dispatcher, attempt),
@@ -86,7 +88,7 @@ export async function downloadAsset<T>(
       },
     );
   } finally {
-    await dispatcher.destroy().catch(() => undefined);
+    if (options.dispatcher === undefined) await dispatcher.destroy().catch(() => undefined);
   }
 }
 

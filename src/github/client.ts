@@ -1,5 +1,5 @@
 import { Octokit } from '@octokit/rest';
-import { fetch as undiciFetch, Response, type RequestInfo, type RequestInit } from 'undici';
+import { fetch as undiciFetch, Response, type Dispatcher, type RequestInfo, type RequestInit } from 'undici';
 import { createDispatcher, networkErrorCode, networkErrorSummary } from '../download/http-dispatcher.js';
 import { withRetries, type AttemptFailure, type RetryOptions } from '../download/retry-policy.js';
 import type { Logger } from '../log/logger.js';
@@ -16,6 +16,8 @@ export interface GitHubClientOptions {
   readonly logger: Logger;
   readonly retry: RetryOptions;
   readonly userAgent: string;
+  /** A connection pool shared with the build's downloads; by default the client has its own. */
+  readonly dispatcher?: Dispatcher | undefined;
 }
 
 export interface ResolveReleaseRequest {
@@ -57,7 +59,7 @@ const HINT_PAGE_SIZE = 100;
 /** A GitHub REST client for release look-ups, with the shared retry policy and messages that say what to do. */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
-  const dispatcher = createDispatcher(options.retry);
+  const dispatcher = options.dispatcher ?? createDispatcher(options.retry);
   // Only the first argument is passed on: octokit's request-log plugin hands the request options (headers,
   // Authorization included) to log.debug as a second argument.
   const log = (message: unknown): void => {

@@ -11,19 +11,29 @@ export async function createInstallServices(
   logger: Logger,
   userAgent: string,
 ): Promise<InstallServices> {
-  const [{ createGitHubClient }, { downloadAsset }, { defaultRetryOptions }, { unpackAsset }, { mergeTree }] =
-    await Promise.all([
-      import('../github/client.js'),
-      import('../download/download-asset.js'),
-      import('../download/retry-policy.js'),
-      import('../archive/unpack-asset.js'),
-      import('../archive/merge-tree.js'),
-    ]);
+  const [
+    { createGitHubClient },
+    { downloadAsset },
+    { defaultRetryOptions },
+    { createDispatcher },
+    { unpackAsset },
+    { mergeTree },
+  ] = await Promise.all([
+    import('../github/client.js'),
+    import('../download/download-asset.js'),
+    import('../download/retry-policy.js'),
+    import('../download/http-dispatcher.js'),
+    import('../archive/unpack-asset.js'),
+    import('../archive/merge-tree.js'),
+  ]);
   const retry = { ...defaultRetryOptions, maxWaitMs: settings.maxWaitMs };
+  // One connection pool for the whole build: the API look-ups and the downloads of every asset reuse
+  // connections (and TLS sessions) to the same hosts instead of opening new ones each time.
+  const dispatcher = createDispatcher(retry);
   return {
-    github: createGitHubClient({ apiUrl: settings.apiUrl, logger, retry, userAgent }),
+    github: createGitHubClient({ apiUrl: settings.apiUrl, logger, retry, userAgent, dispatcher }),
     download: (request, consume, options) =>
-      downloadAsset(request, consume, { ...options, retry, userAgent }),
+      downloadAsset(request, consume, { ...options, retry, userAgent, dispatcher }),
     unpack: unpackAsset,
     merge: mergeTree,
   };
