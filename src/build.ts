@@ -1,19 +1,18 @@
 import pLimit from 'p-limit';
 import { loadAssetConfig } from './config/load-asset-config.js';
-import { ConfigError } from './config/config-error.js';
 import type { AssetEntry } from './config/asset-entry.js';
 import type { BuildpackDescriptor } from './cnb/buildpack-descriptor.js';
 import type { EnvLookup, ServiceBinding } from './cnb/platform-env.js';
 import type { Logger } from './log/logger.js';
 import { formatDuration } from './log/format.js';
 import { readSettings, type Settings } from './settings.js';
-import type { Target } from './install/target.js';
+import type { Target } from './cnb/target.js';
 import { resolveToken } from './install/resolve-token.js';
-import { chooseMirror } from './install/mirror.js';
 import { publicDownloadUrl } from './install/asset-source.js';
-import { provideLayer, type LayerOutcome, type LayerPlan } from './install/install-layer.js';
+import type { LayerPlan } from './install/layer-plan.js';
+import { provideLayer } from './install/provide-layer.js';
 import type { InstallServices } from './install/services.js';
-import { layerNameFor } from './layers/layer-name.js';
+import { groupByLayer, type LayerGroup } from './layers/layer.js';
 
 export interface BuildContext {
   readonly appDir: string;
@@ -27,21 +26,16 @@ export interface BuildContext {
   readonly createServices: (settings: Settings, logger: Logger) => Promise<InstallServices>;
 }
 
-export interface BuildResult {
-  readonly layers: readonly LayerOutcome[];
-}
-
 /**
  * Installs every configured asset into its repo's layer. All configuration (fields, variables, tokens) is
  * checked before the first request, so a mistake costs no download; layers are provided in parallel, with
  * each layer's log lines printed together in configuration order.
  */
-export async function build(context: BuildContext): Promise<BuildResult> {
+export async function build(context: BuildContext): Promise<void> {
   const { logger } = context;
   const started = Date.now();
   logger.title(`${context.buildpack.name} ${context.buildpack.version}`);
-  const variables = readSettings(context.env);
-  const settings: Settings = { ...variables, mirror: chooseMirror(variables.mirror, context.bindings) };
+  const settings = readSettings(context.env, context.bindings);
   const mirrorPassword = settings.mirror === undefined ? '' : new URL(settings.mirror).password;
   if (mirrorPassword !== '') logger.redact(decodeURIComponent(mirrorPassword));
   if (settings.mirror !== undefined)
@@ -50,10 +44,12 @@ export async function build(context: BuildContext): Promise<BuildResult> {
   const config = await loadAssetConfig({ appDir: context.appDir, env: context.env });
   if (config === undefined || config.entries.length === 0) {
     logger.process('No assets configured; nothing to install.');
-    return { layers: [] };
+    return;
   }
   for (const warning of config.warnings) logger.warn(warning);
-  const plans = planLayers(config.entries, config.file, context);
+  const plans = groupByLayer(config.entries, config.file).map((group) =>
+    planLayer(group, config.file, context),
+  );
   for (const plan of plans) if (plan.token !== undefined) logger.redact(plan.token.value);
 
   let loading: Promise<InstallServices> | undefined;
@@ -87,37 +83,20 @@ export async function build(context: BuildContext): Promise<BuildResult> {
   logger.process(
     `${assets} asset(s) in ${layers.length} layer(s), ${reused} reused, in ${formatDuration(Date.now() - started)}`,
   );
-  return { layers };
 }
 
-/** One layer per repo, holding that repo's entries in configuration order. */
-function planLayers(entries: readonly AssetEntry[], configFile: string, context: BuildContext): LayerPlan[] {
-  const plans = new Map<string, { repo: string; entries: AssetEntry[] }>();
-  for (const entry of entries) {
-    const name = layerNameFor(entry.owner, entry.name);
-    const plan = plans.get(name) ?? { repo: entry.repo, entries: [] };
-    if (plan.repo !== entry.repo) {
-      throw new ConfigError(
-        `${configFile}: entry ${entry.index} (${entry.repo}) and the entries of ${plan.repo} would share the layer ${name}, since a layer name cannot hold "." — GitHub repos so alike are almost certainly a typo: check the repo fields.`,
-      );
-    }
-    plan.entries.push(entry);
-    plans.set(name, plan);
-  }
-  return [...plans].map(([name, { repo, entries: repoEntries }]) => {
-    const first = repoEntries[0] as AssetEntry;
-    // One token per layer, as all its entries fetch from the same repo: a token_env wins over the defaults.
-    const tokens = repoEntries.map((entry) => resolveToken(entry, configFile, context.env, context.bindings));
-    const named = tokens.find((token, i) => token !== undefined && repoEntries[i]?.tokenEnv !== undefined);
-    return {
-      name,
-      owner: first.owner,
-      repoName: first.name,
-      repo,
-      entries: repoEntries,
-      token: named ?? tokens.find((token) => token !== undefined),
-    };
-  });
+/** A layer's plan: its group of entries, and the one token they fetch with. */
+function planLayer(group: LayerGroup, configFile: string, context: BuildContext): LayerPlan {
+  const first = group.entries[0] as AssetEntry;
+  // One token per layer, as all its entries fetch from the same repo: a token_env wins over the defaults.
+  const tokens = group.entries.map((entry) => resolveToken(entry, configFile, context.env, context.bindings));
+  const named = tokens.find((token, i) => token !== undefined && group.entries[i]?.tokenEnv !== undefined);
+  return {
+    ...group,
+    owner: first.owner,
+    repoName: first.name,
+    token: named ?? tokens.find((token) => token !== undefined),
+  };
 }
 
 function joinMessages(failures: readonly unknown[]): string {

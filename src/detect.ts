@@ -1,7 +1,8 @@
 import { loadAssetConfig } from './config/load-asset-config.js';
-import type { BuildPlan } from './cnb/cnb-files.js';
+import type { BuildPlan } from './cnb/build-plan.js';
 import type { EnvLookup } from './cnb/platform-env.js';
 import type { Logger } from './log/logger.js';
+import { groupByLayer } from './layers/layer.js';
 
 export interface DetectContext {
   readonly appDir: string;
@@ -28,7 +29,8 @@ export async function detect(context: DetectContext): Promise<DetectResult> {
   if (config.entries.length === 0) {
     return { pass: false, reason: `${config.file} has no [[metadata.githubassets]] entries.` };
   }
-  const repos = [...new Set(config.entries.map((entry) => entry.repo))];
+  // Build would refuse two repos that share a layer; detect refuses them too, before any build starts.
+  const repos = groupByLayer(config.entries, config.file).map((group) => group.repo);
   context.logger.process(`${config.file}: ${config.entries.length} asset(s) from ${repos.join(', ')}`);
   return {
     pass: true,

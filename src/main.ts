@@ -5,18 +5,14 @@
  */
 import path from 'node:path';
 import { BuildpackError } from './errors.js';
-import { writeBuildPlan } from './cnb/cnb-files.js';
+import { writeBuildPlan } from './cnb/build-plan.js';
 import { readBuildpackDescriptor } from './cnb/buildpack-descriptor.js';
-import {
-  buildPaths,
-  detectPaths,
-  readTarget,
-  type BuildPaths,
-  type DetectPaths,
-} from './cnb/phase-context.js';
+import { buildPaths, detectPaths, type BuildPaths, type DetectPaths } from './cnb/phase-context.js';
+import { readTarget } from './cnb/target.js';
 import { readPlatformEnv, readServiceBindings, type EnvLookup } from './cnb/platform-env.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { detect } from './detect.js';
+import { debugLogging } from './settings.js';
 
 const DETECT_FAIL = 100;
 
@@ -58,8 +54,10 @@ async function main(): Promise<number> {
 }
 
 function createPhaseLogger(env: EnvLookup): Logger {
-  const debug = (env('BP_LOG_LEVEL') ?? '').toUpperCase() === 'DEBUG';
-  const logger = createLogger({ write: (line) => process.stdout.write(`${line}\n`), debug });
+  const logger = createLogger({
+    write: (line) => process.stdout.write(`${line}\n`),
+    debug: debugLogging(env),
+  });
   // A token in the environment is known before anything can print it.
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && /TOKEN|SECRET|PASSWORD/i.test(name)) logger.redact(value);

@@ -1,5 +1,5 @@
 import { ConfigError } from './config/config-error.js';
-import type { EnvLookup } from './cnb/platform-env.js';
+import type { EnvLookup, ServiceBinding } from './cnb/platform-env.js';
 
 /** Buildpack-wide settings from BP_* variables; read once, in one place. */
 export interface Settings {
@@ -11,12 +11,15 @@ export interface Settings {
   readonly maxWaitMs: number;
   readonly mirror: string | undefined;
   readonly sbom: boolean;
-  readonly debug: boolean;
 }
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
-export function readSettings(env: EnvLookup): Settings {
+/** URL schemes a mirror may have: a proxy over HTTP(S), or a directory laid out like one. */
+const MIRROR_PROTOCOLS = ['https:', 'http:', 'file:'];
+
+/** Settings from the variables; the mirror also from a `dependency-mirror` service binding. */
+export function readSettings(env: EnvLookup, bindings: readonly ServiceBinding[] = []): Settings {
   return {
     apiUrl: readUrl(env, 'BP_GITHUB_API_URL') ?? readUrl(env, 'GITHUB_API_URL') ?? DEFAULT_API_URL,
     concurrency: readInteger(env, 'BP_GITHUB_ASSETS_CONCURRENCY', 4, 1, 32),
@@ -26,10 +29,14 @@ export function readSettings(env: EnvLookup): Settings {
     requireChecksum: readBoolean(env, 'BP_GITHUB_ASSETS_REQUIRE_CHECKSUM', false),
     maxWaitMs: readInteger(env, 'BP_GITHUB_ASSETS_MAX_WAIT', 60, 0, 3600) * 1000,
     // An artifact proxy may need basic auth in its URL; the logger redacts it like a token.
-    mirror: readUrl(env, 'BP_GITHUB_ASSETS_MIRROR', ['https:', 'http:', 'file:'], true),
+    mirror: chooseMirror(readUrl(env, 'BP_GITHUB_ASSETS_MIRROR', MIRROR_PROTOCOLS, true), bindings),
     sbom: !readBoolean(env, 'BP_DISABLE_SBOM', false),
-    debug: (env('BP_LOG_LEVEL') ?? '').toUpperCase() === 'DEBUG',
   };
+}
+
+/** Whether BP_LOG_LEVEL asks for debug lines; read before anything else, since it shapes the logger. */
+export function debugLogging(env: EnvLookup): boolean {
+  return (env('BP_LOG_LEVEL') ?? '').toUpperCase() === 'DEBUG';
 }
 
 function readInteger(env: EnvLookup, name: string, fallback: number, min: number, max: number): number {
@@ -69,9 +76,7 @@ function readUrl(
     );
   }
   if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(
-      `${name} must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL, but is "${raw}".`,
-    );
+    throw new ConfigError(`${name} must be a ${listProtocols(protocols)} URL, but is "${raw}".`);
   }
   if (!allowCredentials && (url.username !== '' || url.password !== '')) {
     throw new ConfigError(
@@ -79,4 +84,45 @@ function readUrl(
     );
   }
   return raw.replace(/\/+$/, '');
+}
+
+/**
+ * The mirror base to download from: BP_GITHUB_ASSETS_MIRROR, else a service binding of type
+ * `dependency-mirror` as Paketo buildpacks read it (key `github.com`, else `default`). `{originalHost}` in
+ * a binding's URL stands for github.com, as in Paketo's mirrors.
+ */
+export function chooseMirror(
+  fromVariable: string | undefined,
+  bindings: readonly ServiceBinding[],
+): string | undefined {
+  if (fromVariable !== undefined) return fromVariable;
+  for (const binding of bindings) {
+    if (binding.type !== 'dependency-mirror') continue;
+    const key = binding.entries.has('github.com') ? 'github.com' : 'default';
+    const url = binding.entries.get(key);
+    if (url === undefined || url === '') continue;
+    const base = url.replace(/\{originalHost\}/g, 'github.com').replace(/\/+$/, '');
+    if (!isMirrorUrl(base)) {
+      // The value is not shown: a malformed URL may still carry a password.
+      throw new ConfigError(
+        `The service binding ${binding.name} (type dependency-mirror) has a ${key} entry that is not an ${listProtocols(MIRROR_PROTOCOLS)} URL. Write the mirror's base URL there, e.g. https://artifactory.example.com/artifactory/github.`,
+      );
+    }
+    return base;
+  }
+  return undefined;
+}
+
+function isMirrorUrl(text: string): boolean {
+  try {
+    return MIRROR_PROTOCOLS.includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** `https://, http:// or file://`, for messages. */
+function listProtocols(protocols: readonly string[]): string {
+  const schemes = protocols.map((protocol) => protocol.replace(':', '://'));
+  return schemes.length < 2 ? schemes.join('') : `${schemes.slice(0, -1).join(', ')} or ${schemes.at(-1)}`;
 }

@@ -17,7 +17,23 @@ const MAGIC: readonly (readonly [OuterFormat, Buffer])[] = [
   ['zip', Buffer.from('PK\x05\x06', 'latin1')],
 ];
 
-const TAR_NAME = /\.(tar|tar\.(gz|xz|bz2|zst|zstd)|tgz|txz|tbz2?|tzst)$/i;
+/** How tar archives' names end, compressed or not; the one list of them in the buildpack. */
+const TAR_SUFFIXES = [
+  '.tar',
+  '.tar.gz',
+  '.tgz',
+  '.tar.xz',
+  '.txz',
+  '.tar.bz2',
+  '.tbz',
+  '.tbz2',
+  '.tar.zst',
+  '.tar.zstd',
+  '.tzst',
+];
+
+/** How archive names end: tars and zip. The name only hints; the format is told from the bytes. */
+export const ARCHIVE_SUFFIXES: readonly string[] = [...TAR_SUFFIXES, '.zip'];
 const COMPRESSION_SUFFIX = /\.(gz|gzip|xz|bz2|bzip2|zst|zstd)$/i;
 
 /**
@@ -35,7 +51,8 @@ export function detectOuterFormat(head: Buffer, assetName: string): OuterFormat 
 export function looksLikeTar(head: Buffer, assetName: string): boolean {
   if (head.length < FORMAT_HEAD_SIZE) return false;
   if (head.subarray(257, 262).toString('latin1') === 'ustar') return true;
-  if (!TAR_NAME.test(assetName)) return false;
+  const lower = assetName.toLowerCase();
+  if (!TAR_SUFFIXES.some((suffix) => lower.endsWith(suffix))) return false;
   // An archive with no members is just zero blocks; a v7 header has no magic but a checksum we can verify.
   return head.every((byte) => byte === 0) || hasValidTarChecksum(head);
 }

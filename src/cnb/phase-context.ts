@@ -1,7 +1,6 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { Target } from '../install/target.js';
-import type { EnvLookup } from './platform-env.js';
+import { BuildpackError } from '../errors.js';
 
 /** Paths the lifecycle hands to detect, from CNB_* variables, else the positional arguments. */
 export interface DetectPaths {
@@ -50,16 +49,6 @@ export function buildPaths(facts: ProcessFacts): BuildPaths {
   };
 }
 
-/** The target the image is built for; lifecycles older than platform API 0.12 do not say, so use the host's. */
-export function readTarget(env: EnvLookup, hostArch: string): Target {
-  const hostToCnb: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' };
-  return {
-    os: env('CNB_TARGET_OS') ?? 'linux',
-    arch: env('CNB_TARGET_ARCH') ?? hostToCnb[hostArch] ?? hostArch,
-    variant: env('CNB_TARGET_ARCH_VARIANT'),
-  };
-}
-
 function buildpackDir(facts: ProcessFacts): string {
   const fromEnv = facts.env['CNB_BUILDPACK_DIR'];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
@@ -69,7 +58,9 @@ function buildpackDir(facts: ProcessFacts): string {
 
 function required(value: string | undefined, name: string): string {
   if (value === undefined || value === '') {
-    throw new Error(`${name} is not set and no positional argument gives it: run this from a CNB lifecycle.`);
+    throw new BuildpackError(
+      `${name} is not set and no positional argument gives it: run this from a CNB lifecycle.`,
+    );
   }
   return value;
 }

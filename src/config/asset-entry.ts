@@ -32,3 +32,8 @@ export interface AssetConfig {
   readonly entries: readonly AssetEntry[];
   readonly warnings: readonly string[];
 }
+
+/** `entry 2 (grpc-ecosystem/grpc-health-probe)`, or `entry 2` while the repo is unknown or invalid. */
+export function entryLabel(index: number, repo: string | undefined): string {
+  return repo === undefined ? `entry ${index}` : `entry ${index} (${repo})`;
+}

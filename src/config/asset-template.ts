@@ -4,6 +4,14 @@ export const KNOWN_PLACEHOLDERS = ['tag', 'version', 'os', 'arch'] as const;
 /** A checksums name may also name the chosen asset (`{asset}.sha256`). */
 export const CHECKSUMS_PLACEHOLDERS = [...KNOWN_PLACEHOLDERS, 'asset'] as const;
 
+/** Matches a placeholder the installer fills in, capturing its name. */
+export const FILLED_PLACEHOLDER = new RegExp(`\\{(${CHECKSUMS_PLACEHOLDERS.join('|')})\\}`, 'g');
+
+/** Whether a name holds a placeholder the installer fills in. */
+export function hasPlaceholder(template: string): boolean {
+  return template.match(FILLED_PLACEHOLDER) !== null;
+}
+
 const PLACEHOLDER_PATTERN = /\{([^{}]*)\}/g;
 
 /** The `{names}` in a template that the installer would not know how to fill, in order, without repeats. */

@@ -21,12 +21,12 @@ export class ConfigProblems {
     this.warnings.push(hideTokens(`${this.file}: ${text}`));
   }
 
-  /** Records an error about one entry; `entry` is its label from {@link entryLabel}. */
+  /** Records an error about one entry; `entry` is its label from `entryLabel` (asset-entry.ts). */
   entryError(entry: string, text: string): void {
     this.errors.push(hideTokens(`${this.file}: ${entry}: ${text}`));
   }
 
-  /** Records a warning about one entry; `entry` is its label from {@link entryLabel}. */
+  /** Records a warning about one entry; `entry` is its label from `entryLabel` (asset-entry.ts). */
   entryWarning(entry: string, text: string): void {
     this.warnings.push(hideTokens(`${this.file}: ${entry}: ${text}`));
   }
@@ -35,9 +35,4 @@ export class ConfigProblems {
   errorMessage(): string {
     return this.errors.join('\n\n');
   }
-}
-
-/** `entry 2 (grpc-ecosystem/grpc-health-probe)`, or `entry 2` while the repo is unknown or invalid. */
-export function entryLabel(index: number, repo: string | undefined): string {
-  return repo === undefined ? `entry ${index}` : `entry ${index} (${repo})`;
 }

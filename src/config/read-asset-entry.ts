@@ -1,7 +1,7 @@
-import type { AssetEntry } from './asset-entry.js';
 import { dependsOnPlatform } from './asset-template.js';
 import { looksLikeArchive } from './archive-name.js';
-import { entryLabel, type ConfigProblems } from './config-problems.js';
+import type { ConfigProblems } from './config-problems.js';
+import { entryLabel, type AssetEntry } from './asset-entry.js';
 import { describeValue, reprValue } from './describe-value.js';
 import {
   checkAsset,

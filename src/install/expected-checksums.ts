@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { BuildpackError } from '../errors.js';
 import type { AssetEntry } from '../config/asset-entry.js';
 import type { ReleaseAsset } from '../github/release.js';
-import { ChecksumMismatchError } from './checksum-mismatch-error.js';
+import { ChecksumMismatchError, InstallError } from './errors.js';
 
 /** A sha256 the asset must have, and where that expectation came from (for the log and for errors). */
 export interface ExpectedChecksum {
@@ -30,7 +29,7 @@ export async function collectExpectedChecksums(
   if (checksumsFile !== undefined) {
     const sha256 = findChecksum(await checksumsFile.read(), assetName);
     if (sha256 === undefined) {
-      throw new BuildpackError(
+      throw new InstallError(
         `The checksums file ${checksumsFile.name} has no sha256 for ${assetName}. Name the file that lists it in checksums, or remove the checksums field.`,
       );
     }

@@ -7,13 +7,13 @@ import type { UnpackResult } from '../archive/unpack-asset.js';
 import type { AssetSource } from './asset-source.js';
 import type { DownloadAsset, UnpackAsset } from './services.js';
 import { verifyChecksums, type ExpectedChecksum } from './expected-checksums.js';
-import { EmptyInstallError } from './empty-install-error.js';
+import { emptyInstallError } from './errors.js';
 
 export interface InstallAssetRequest {
   readonly entry: AssetEntry;
   readonly assetName: string;
   readonly size: number | undefined;
-  readonly source: AssetSource;
+  readonly source: Pick<AssetSource, 'url' | 'token'>;
   readonly expected: readonly ExpectedChecksum[];
   /** A directory of its own for this asset: it stands for the layer root while the asset is unpacked. */
   readonly stagingDir: string;
@@ -65,6 +65,6 @@ export async function installAsset(
     { logger },
   );
   verifyChecksums(request.label, downloaded.sha256, request.expected);
-  if (downloaded.value.files.length === 0) throw new EmptyInstallError(entry, request.label);
+  if (downloaded.value.files.length === 0) throw emptyInstallError(entry, request.label);
   return { unpacked: downloaded.value, sha256: downloaded.sha256, bytes: downloaded.bytes };
 }

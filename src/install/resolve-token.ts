@@ -1,4 +1,4 @@
-import type { AssetEntry } from '../config/asset-entry.js';
+import { entryLabel, type AssetEntry } from '../config/asset-entry.js';
 import { ConfigError } from '../config/config-error.js';
 import type { EnvLookup, ServiceBinding } from '../cnb/platform-env.js';
 import type { Token } from '../github/token.js';
@@ -19,7 +19,7 @@ export function resolveToken(
     const value = env(entry.tokenEnv)?.trim();
     if (value === undefined || value === '') {
       throw new ConfigError(
-        `${configFile}: entry ${entry.index} (${entry.repo}): token_env names ${entry.tokenEnv}, but ${entry.tokenEnv} is not set or is empty. Pass it to the build, e.g. pack build --env ${entry.tokenEnv} (which takes the value from your shell), or remove token_env for a public repo.`,
+        `${configFile}: ${entryLabel(entry.index, entry.repo)}: token_env names ${entry.tokenEnv}, but ${entry.tokenEnv} is not set or is empty. Pass it to the build, e.g. pack build --env ${entry.tokenEnv} (which takes the value from your shell), or remove token_env for a public repo.`,
       );
     }
     return { value, source: entry.tokenEnv };

@@ -1,22 +1,26 @@
 import picomatch from 'picomatch';
-import type { AssetEntry } from '../config/asset-entry.js';
 import type { ReleaseAsset } from '../github/release.js';
-import { AssetNotFoundError } from './asset-not-found-error.js';
-import { archSpellings, osSpellings, type Target } from './target.js';
+import { entryLabel, type AssetEntry } from '../config/asset-entry.js';
+import { FILLED_PLACEHOLDER, hasPlaceholder } from '../config/asset-template.js';
+import { archSpellings, osSpellings, type Target } from '../cnb/target.js';
+import { InstallError } from './errors.js';
 
 /** Values the placeholders of an asset template take for one release and target. */
 export interface TemplateValues {
   readonly tag: string;
   readonly target: Target;
   /** The chosen asset's name, for `{asset}` in a checksums template. */
-  readonly asset?: string;
+  readonly asset?: string | undefined;
 }
-
-const PLACEHOLDER = /\{(tag|version|os|arch|asset)\}/g;
 
 /** True when the name is a pattern rather than an exact asset name. */
 export function isAssetPattern(pattern: string): boolean {
-  return /[*?]/.test(pattern) || /\{(tag|version|os|arch|asset)\}/.test(pattern);
+  return hasWildcard(pattern) || hasPlaceholder(pattern);
+}
+
+/** True when the name holds glob wildcards, so only a release's asset list can tell what it names. */
+export function hasWildcard(pattern: string): boolean {
+  return /[*?]/.test(pattern);
 }
 
 /**
@@ -24,8 +28,8 @@ export function isAssetPattern(pattern: string): boolean {
  * version without its leading `v`, and the CNB names of os and arch. Returns undefined for a glob.
  */
 export function expandAssetName(pattern: string, values: TemplateValues): string | undefined {
-  if (/[*?]/.test(pattern)) return undefined;
-  return pattern.replace(PLACEHOLDER, (_, key: string) => placeholderSpellings(key, values)[0] ?? '');
+  if (hasWildcard(pattern)) return undefined;
+  return pattern.replace(FILLED_PLACEHOLDER, (_, key: string) => placeholderSpellings(key, values)[0] ?? '');
 }
 
 /**
@@ -40,22 +44,22 @@ export function selectAsset(
   assets: readonly ReleaseAsset[],
   values: TemplateValues,
 ): ReleaseAsset {
-  const where = `entry ${entry.index} (${entry.repo}), ${field} "${pattern}", release ${values.tag}`;
+  const where = `${entryLabel(entry.index, entry.repo)}, ${field} "${pattern}", release ${values.tag}`;
   if (!isAssetPattern(pattern)) {
     const exact = assets.find((asset) => asset.name === pattern);
     if (exact !== undefined) return exact;
-    throw new AssetNotFoundError(
+    throw new InstallError(
       `${where}: the release has no asset of that name. It has: ${listNames(assets)}. Write one of these names, or a template such as "tool_{version}_{os}_{arch}.tar.gz".`,
     );
   }
   const matches = matchingAssets(pattern, assets, values);
   if (matches.length === 1 && matches[0] !== undefined) return matches[0];
   if (matches.length === 0) {
-    throw new AssetNotFoundError(
+    throw new InstallError(
       `${where}: no asset matches for ${values.target.os}/${values.target.arch}. The release has: ${listNames(assets)}. Adjust the pattern so it matches exactly one of them.`,
     );
   }
-  throw new AssetNotFoundError(
+  throw new InstallError(
     `${where}: ${matches.length} assets match (${listNames(matches)}), but exactly one must. Make the pattern more specific, for example by writing the archive extension.`,
   );
 }
@@ -66,7 +70,7 @@ function matchingAssets(
   values: TemplateValues,
 ): ReleaseAsset[] {
   const glob = pattern
-    .split(PLACEHOLDER)
+    .split(FILLED_PLACEHOLDER)
     .map((part, i) =>
       // split() with a capture group alternates literal text (even) and placeholder names (odd).
       i % 2 === 1

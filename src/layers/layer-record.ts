@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type TOML from '@iarna/toml';
 import type { AssetEntry } from '../config/asset-entry.js';
-import type { LayerMetadata } from '../cnb/cnb-files.js';
-import type { Target } from '../install/target.js';
+import { targetLabel, type Target } from '../cnb/target.js';
+
+/** Free-form layer metadata as `<layer>.toml` holds it; TOML has no null, so values are never null. */
+export type LayerMetadata = TOML.JsonMap;
 
 /** One installed asset, as recorded in the layer's metadata (no secrets, no signed URLs). */
 export interface InstalledAsset {
@@ -70,12 +72,6 @@ export function requestDigest(
     })),
   };
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
-}
-
-export function targetLabel(target: Target): string {
-  return [target.os, target.arch, target.variant]
-    .filter((part) => part !== undefined && part !== '')
-    .join('/');
 }
 
 export function toLayerMetadata(record: LayerRecord): LayerMetadata {

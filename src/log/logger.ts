@@ -11,7 +11,6 @@ export interface Logger {
   detail(text: string): void;
   warn(text: string): void;
   debug(text: string): void;
-  readonly debugEnabled: boolean;
   /** Never print this string again (a token, a password in a mirror URL), from this logger or its groups. */
   redact(secret: string): void;
   /** A logger whose lines are collected and written together by flush(), so parallel work stays grouped. */
@@ -25,8 +24,6 @@ export interface GroupLogger extends Logger {
 export interface LoggerOptions {
   write: (line: string) => void;
   debug: boolean;
-  /** Strings that must never be printed (tokens); each is replaced by '***'. */
-  secrets?: readonly string[];
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -38,7 +35,6 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     apply: (text) => [...secrets].reduce((result, secret) => result.split(secret).join('***'), text),
   };
-  for (const secret of options.secrets ?? []) redactor.add(secret);
   return buildLogger((line) => options.write(redactor.apply(line)), options, redactor);
 }
 
@@ -71,7 +67,6 @@ function buildLogger(emit: (line: string) => void, options: LoggerOptions, redac
     debug: (text) => {
       if (debug) emit(`  [debug] ${text}`);
     },
-    debugEnabled: debug,
     redact: (secret) => redactor.add(secret),
     group: () => createGroup(options, redactor),
   };

@@ -2,10 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPlatformEnv, readServiceBindings } from '../../src/cnb/platform-env.js';
-import { readSettings } from '../../src/settings.js';
+import { chooseMirror, readSettings } from '../../src/settings.js';
 import { resolveToken } from '../../src/install/resolve-token.js';
 import { createLogger } from '../../src/log/logger.js';
-import { chooseMirror } from '../../src/install/mirror.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const lookup = (values: Record<string, string>) => (name: string) => values[name];

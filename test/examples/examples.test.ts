@@ -4,7 +4,7 @@ import TOML from '@iarna/toml';
 import { describe, expect, it } from 'vitest';
 import { loadAssetConfig } from '../../src/config/load-asset-config.js';
 import { expandAssetName } from '../../src/install/select-asset.js';
-import { layerNameFor } from '../../src/layers/layer-name.js';
+import { layerNameFor } from '../../src/layers/layer.js';
 import { parseYamlDocuments } from './yaml-subset.js';
 
 // The examples check what they state against the buildpack itself: its id and version from buildpack.toml, its

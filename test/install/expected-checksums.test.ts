@@ -4,7 +4,7 @@ import {
   findChecksum,
   verifyChecksums,
 } from '../../src/install/expected-checksums.js';
-import { ChecksumMismatchError } from '../../src/install/checksum-mismatch-error.js';
+import { ChecksumMismatchError } from '../../src/install/errors.js';
 
 const a = 'a'.repeat(64);
 const b = 'b'.repeat(64);

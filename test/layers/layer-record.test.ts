@@ -6,7 +6,7 @@ import {
   toLayerMetadata,
   type LayerRecord,
 } from '../../src/layers/layer-record.js';
-import { layerNameFor } from '../../src/layers/layer-name.js';
+import { layerNameFor } from '../../src/layers/layer.js';
 import { layerSbom } from '../../src/layers/sbom.js';
 import { assetEntry } from '../helpers/asset-entry.js';
 

@@ -1,3 +1,5 @@
+import type { EnvLookup } from './platform-env.js';
+
 /** The platform the image is built for, from CNB_TARGET_OS / CNB_TARGET_ARCH. */
 export interface Target {
   readonly os: string;
@@ -31,4 +33,21 @@ export function osSpellings(target: Target): readonly string[] {
 
 export function archSpellings(target: Target): readonly string[] {
   return ARCH_ALIASES[target.arch] ?? [target.arch];
+}
+
+/** The target the image is built for; lifecycles older than platform API 0.12 do not say, so use the host's. */
+export function readTarget(env: EnvLookup, hostArch: string): Target {
+  const hostToCnb: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' };
+  return {
+    os: env('CNB_TARGET_OS') ?? 'linux',
+    arch: env('CNB_TARGET_ARCH') ?? hostToCnb[hostArch] ?? hostArch,
+    variant: env('CNB_TARGET_ARCH_VARIANT'),
+  };
+}
+
+/** `linux/arm64/v8`: the target as recorded in layer metadata and the request digest. */
+export function targetLabel(target: Target): string {
+  return [target.os, target.arch, target.variant]
+    .filter((part) => part !== undefined && part !== '')
+    .join('/');
 }
