@@ -5,6 +5,7 @@
  */
 import type { AssetEntry } from '../config/asset-entry.js';
 import type { Target } from '../cnb/target.js';
+import type { DownloadRequest } from '../download/download-asset.js';
 import type { Token } from '../github/token.js';
 import type { ReleaseAsset } from '../github/release.js';
 import { releaseTag, type InstallableRelease } from './resolve-releases.js';
@@ -72,6 +73,11 @@ function findSource(
   // token.
   const url = context.token === undefined ? listed.browserDownloadUrl : listed.apiUrl;
   return { name, url, token: context.token, publicUrl: listed.browserDownloadUrl, listed, label };
+}
+
+/** What to ask the downloader for to fetch a source. */
+export function downloadRequestFor(source: AssetSource): DownloadRequest {
+  return { url: source.url, token: source.token, expectedSize: source.listed?.size, label: source.label };
 }
 
 /** A mirror laid out like github.com's download paths: `<base>/<owner>/<repo>/releases/download/<tag>/<asset>`. */

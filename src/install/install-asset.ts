@@ -4,22 +4,18 @@ import type { AssetEntry } from '../config/asset-entry.js';
 import type { Logger } from '../log/logger.js';
 import type { Settings } from '../settings.js';
 import type { UnpackResult } from '../archive/unpack-asset.js';
-import type { AssetSource } from './asset-source.js';
+import { downloadRequestFor, type AssetSource } from './asset-source.js';
 import type { DownloadAsset, UnpackAsset } from './services.js';
 import { verifyChecksums, type ExpectedChecksum } from './expected-checksums.js';
 import { emptyInstallError } from './errors.js';
 
 export interface InstallAssetRequest {
   readonly entry: AssetEntry;
-  readonly assetName: string;
-  readonly size: number | undefined;
-  readonly source: Pick<AssetSource, 'url' | 'token'>;
+  readonly source: AssetSource;
   readonly expected: readonly ExpectedChecksum[];
   /** A directory of its own for this asset: it stands for the layer root while the asset is unpacked. */
   readonly stagingDir: string;
   readonly tempDir: string;
-  /** "jq-linux64 from stedolan/jq jq-1.6", for messages. */
-  readonly label: string;
 }
 
 export interface InstalledFiles {
@@ -39,13 +35,13 @@ export async function installAsset(
   settings: Settings,
   logger: Logger,
 ): Promise<InstalledFiles> {
-  const { entry } = request;
+  const { entry, source } = request;
   const unpackInto = async (body: Readable): Promise<UnpackResult> => {
     await rm(request.stagingDir, { recursive: true, force: true });
     await mkdir(request.stagingDir, { recursive: true });
     return services.unpack(body, {
       root: request.stagingDir,
-      assetName: request.assetName,
+      assetName: source.name,
       destination: entry.destination,
       stripComponents: entry.stripComponents,
       include: entry.include,
@@ -54,17 +50,12 @@ export async function installAsset(
     });
   };
   const downloaded = await services.download(
-    {
-      url: request.source.url,
-      token: request.source.token,
-      expectedSize: request.size,
-      label: request.label,
-    },
+    downloadRequestFor(source),
     unpackInto,
     // The download logs each retry itself, with the reason and the wait.
     { logger },
   );
-  verifyChecksums(request.label, downloaded.sha256, request.expected);
-  if (downloaded.value.files.length === 0) throw emptyInstallError(entry, request.label);
+  verifyChecksums(source.label, downloaded.sha256, request.expected);
+  if (downloaded.value.files.length === 0) throw emptyInstallError(entry, source.label);
   return { unpacked: downloaded.value, sha256: downloaded.sha256, bytes: downloaded.bytes };
 }

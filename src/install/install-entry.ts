@@ -41,16 +41,7 @@ export async function installEntry(
 
   const started = Date.now();
   const files = await installAsset(
-    {
-      entry,
-      assetName: asset.name,
-      size: asset.listed?.size,
-      source: asset,
-      expected,
-      stagingDir,
-      tempDir: path.dirname(stagingDir),
-      label: asset.label,
-    },
+    { entry, source: asset, expected, stagingDir, tempDir: path.dirname(stagingDir) },
     services,
     settings,
     logger,

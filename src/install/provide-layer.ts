@@ -4,7 +4,7 @@ import { requestDigest, type LayerRecord } from '../layers/layer-record.js';
 import { installLayer } from './install-layer.js';
 import type { LayerContext, LayerOutcome, LayerPlan } from './layer-plan.js';
 import {
-  lookUpRelease,
+  fetchRelease,
   releaseRecord,
   type InstallableRelease,
   type ResolvedRelease,
@@ -90,10 +90,10 @@ async function refetchUnchanged(
 ): Promise<Map<string, InstallableRelease>> {
   const installable = new Map<string, InstallableRelease>();
   for (const [requested, known] of releases) {
-    const release =
-      known.kind === 'unchanged' ? await lookUpRelease(plan, requested, undefined, github, context) : known;
-    if (release.kind === 'unchanged') throw new Error(`${plan.repo}: release ${requested} not fetched`);
-    installable.set(requested, release);
+    installable.set(
+      requested,
+      known.kind === 'unchanged' ? await fetchRelease(plan, requested, github, context) : known,
+    );
   }
   return installable;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import { formatBytes } from '../log/format.js';
-import type { AssetSource } from './asset-source.js';
+import { downloadRequestFor, type AssetSource } from './asset-source.js';
 import type { DownloadAsset } from './services.js';
 
 /** Far above any real checksums file, and small enough that reading one whole costs nothing. */
@@ -15,11 +15,7 @@ export function checksumsFileReader(
   return {
     name: source.name,
     read: async () => {
-      const result = await download(
-        { url: source.url, token: source.token, expectedSize: source.listed?.size, label: source.label },
-        readSmallText,
-        { logger },
-      );
+      const result = await download(downloadRequestFor(source), readSmallText, { logger });
       return result.value;
     },
   };

@@ -9,17 +9,30 @@ import type { ReleaseResolver } from './services.js';
 /** The tag an entry asks for; '' for the latest release. */
 export const LATEST = '';
 
+/** Looked up now, with its asset list. */
+export interface FetchedRelease {
+  readonly kind: 'fetched';
+  readonly requested: string;
+  readonly release: Release;
+}
+
+/** GitHub answered 304 Not Modified: the same release the previous build recorded. */
+export interface UnchangedRelease {
+  readonly kind: 'unchanged';
+  readonly record: ReleaseRecord;
+}
+
+/** A pinned tag fetched through a mirror: never looked up, so it has no id and no asset list. */
+export interface PinnedRelease {
+  readonly kind: 'pinned';
+  readonly tag: string;
+}
+
 /** A release as this build knows it. */
-export type ResolvedRelease =
-  /** Looked up now, with its asset list. */
-  | { readonly kind: 'fetched'; readonly requested: string; readonly release: Release }
-  /** GitHub answered 304 Not Modified: the same release the previous build recorded. */
-  | { readonly kind: 'unchanged'; readonly record: ReleaseRecord }
-  /** A pinned tag fetched through a mirror: never looked up, so it has no id and no asset list. */
-  | { readonly kind: 'pinned'; readonly tag: string };
+export type ResolvedRelease = FetchedRelease | UnchangedRelease | PinnedRelease;
 
 /** A release assets can be installed from: one that was looked up, or one that never needs to be. */
-export type InstallableRelease = Exclude<ResolvedRelease, { kind: 'unchanged' }>;
+export type InstallableRelease = FetchedRelease | PinnedRelease;
 
 export function requestedTag(entry: Pick<AssetEntry, 'tag'>): string {
   return entry.tag ?? LATEST;
@@ -64,8 +77,12 @@ export async function resolveReleases(
       continue;
     }
     const before = previous?.releases.find((release) => release.requested === requested);
-    const conditional = requested === LATEST && before?.etag ? before : undefined;
-    releases.set(requested, await lookUpRelease(plan, requested, conditional, github, context));
+    if (requested === LATEST && before?.etag) {
+      const release = await lookUpRelease(plan, requested, before.etag, github, context);
+      releases.set(requested, release ?? { kind: 'unchanged', record: before });
+    } else {
+      releases.set(requested, await fetchRelease(plan, requested, github, context));
+    }
   }
   return releases;
 }
@@ -75,14 +92,26 @@ function canSkipApi(entry: AssetEntry): boolean {
   return !hasWildcard(entry.asset) && (entry.checksums === undefined || !hasWildcard(entry.checksums));
 }
 
-/** Looks a release up; with `before`, conditionally on its ETag, so an unchanged release costs a 304. */
-export async function lookUpRelease(
+/** Looks a release up in full, to install from. */
+export async function fetchRelease(
   plan: LayerPlan,
   requested: string,
-  before: ReleaseRecord | undefined,
   github: ReleaseResolver,
   context: LayerContext,
-): Promise<ResolvedRelease> {
+): Promise<FetchedRelease> {
+  const release = await lookUpRelease(plan, requested, undefined, github, context);
+  if (release === undefined) throw new Error(`${plan.repo}: 304 Not Modified to an unconditional request`);
+  return release;
+}
+
+/** Looks a release up; with an ETag, conditionally, so an unchanged release costs a 304 (undefined). */
+async function lookUpRelease(
+  plan: LayerPlan,
+  requested: string,
+  etag: string | undefined,
+  github: ReleaseResolver,
+  context: LayerContext,
+): Promise<FetchedRelease | undefined> {
   const started = Date.now();
   const result = await github.resolveRelease(
     {
@@ -90,14 +119,11 @@ export async function lookUpRelease(
       name: plan.repoName,
       tag: requested === LATEST ? undefined : requested,
       token: plan.token,
-      etag: before?.etag,
+      etag,
     },
     context.logger,
   );
-  if (result.status === 'not-modified') {
-    if (before === undefined) throw new Error(`${plan.repo}: 304 Not Modified to an unconditional request`);
-    return { kind: 'unchanged', record: before };
-  }
+  if (result.status === 'not-modified') return undefined;
   const { release } = result;
   context.logger.subprocess(
     `Resolved ${requested === LATEST ? 'latest release' : 'tag'} → ${release.tag} (${formatDuration(Date.now() - started)})`,
