@@ -1,3 +1,5 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import TOML from '@iarna/toml';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,9 +8,10 @@ import {
   toLayerMetadata,
   type LayerRecord,
 } from '../../src/layers/layer-record.js';
-import { layerNameFor } from '../../src/layers/layer.js';
+import { groupByLayer, Layer, layerNameFor } from '../../src/layers/layer.js';
 import { layerSbom } from '../../src/layers/sbom.js';
 import { assetEntry } from '../helpers/asset-entry.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const record: LayerRecord = {
   repo: 'grpc-ecosystem/grpc-health-probe',
@@ -110,5 +113,63 @@ describe('layerSbom', () => {
 
   it('is the same document for the same layer, so rebuilds are reproducible', () => {
     expect(JSON.stringify(layerSbom(record, buildpack))).toBe(JSON.stringify(layerSbom(record, buildpack)));
+  });
+});
+
+describe('Layer', () => {
+  const buildpack = { id: 'x/y', name: 'x', version: '0.1.0', homepage: undefined, sbomFormats: [] };
+  const types = { launch: true, build: false, cache: false };
+
+  it('publishes a staged directory, writes toml and SBOM, and reads its record back', async () => {
+    const layersDir = await tempDir('layer-');
+    const staged = path.join(layersDir, '.staging');
+    await mkdir(path.join(staged, 'bin'), { recursive: true });
+    await writeFile(path.join(staged, 'bin/tool'), 'tool');
+    const layer = new Layer(layersDir, 'acme_tool', types);
+    expect(await layer.restoredRecord()).toBeUndefined();
+    expect(await layer.hasDirectory()).toBe(false);
+    await layer.publish(staged);
+    await layer.write(record, buildpack);
+    expect(await layer.hasDirectory()).toBe(true);
+    expect(await readFile(path.join(layer.path, 'bin/tool'), 'utf8')).toBe('tool');
+    expect((await readdir(layersDir)).sort()).toEqual([
+      'acme_tool',
+      'acme_tool.sbom.cdx.json',
+      'acme_tool.toml',
+    ]);
+    const toml = TOML.parse(await readFile(path.join(layersDir, 'acme_tool.toml'), 'utf8'));
+    expect(toml['types']).toEqual(types);
+    expect(await layer.restoredRecord()).toEqual(record);
+  });
+
+  it('writes no SBOM when asked not to, and reset removes every file of the layer', async () => {
+    const layersDir = await tempDir('layer-');
+    const layer = new Layer(layersDir, 'acme_tool', types);
+    await mkdir(layer.path);
+    await layer.write(record, undefined);
+    expect((await readdir(layersDir)).sort()).toEqual(['acme_tool', 'acme_tool.toml']);
+    await writeFile(path.join(layersDir, 'acme_tool.toml'), 'not = [toml');
+    expect(await layer.restoredRecord()).toBeUndefined();
+    await layer.reset();
+    expect(await readdir(layersDir)).toEqual([]);
+  });
+});
+
+describe('groupByLayer', () => {
+  it('groups entries by repo in configuration order, and refuses repos that would share a layer', () => {
+    const entries = [
+      assetEntry(1, 'acme/tool', 'a'),
+      assetEntry(2, 'acme/kit', 'b'),
+      assetEntry(3, 'acme/tool', 'c'),
+    ];
+    expect(groupByLayer(entries, 'project.toml').map((group) => [group.name, group.entries.length])).toEqual([
+      ['acme_tool', 2],
+      ['acme_kit', 1],
+    ]);
+    expect(() =>
+      groupByLayer([assetEntry(1, 'acme/tool.js', 'a'), assetEntry(2, 'acme/tool_js', 'b')], 'project.toml'),
+    ).toThrow(
+      'project.toml: entry 2 (acme/tool_js) and the entries of acme/tool.js would share the layer acme_tool_js',
+    );
   });
 });
