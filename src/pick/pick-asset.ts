@@ -63,6 +63,9 @@ export interface AssetRefusal {
 
 export type PickResult = AssetPick | AssetRefusal;
 
+/** How many assets a refusal lists before it says how many more there are. */
+const MAX_LISTED = 12;
+
 interface Candidate {
   readonly labels: AssetLabels;
   readonly index: number;
@@ -302,15 +305,17 @@ function refuse(
   const target = `${platform.os}/${platform.arch}${platform.variant === undefined ? '' : `/${platform.variant}`}${platform.os === 'linux' ? ` (${platform.libc === 'musl' ? 'musl' : 'glibc'})` : ''}`;
   const names = onTargetOs.map((labels) => labels.name);
   const reasons = new Map(rejected.map((rejection) => [rejection.asset, rejection.reason]));
-  const template = suggestTemplate(onTargetOs, input.version, tool);
+  const template = suggestTemplate(onTargetOs, input.version, tool, platform.arch);
+  const shown = names.slice(0, MAX_LISTED);
+  const more = names.length > shown.length ? `; and ${names.length - shown.length} more` : '';
   const listed =
     names.length === 0
       ? ` It holds no ${platform.os} program at all (${input.assets.length} assets${input.assets.length > 0 ? `, such as ${input.assets.slice(0, 6).join(', ')}` : ''}).`
-      : ` Its ${platform.os} assets are: ${names.map((name) => `${name} (${reasons.get(name) ?? 'does not fit'})`).join('; ')}.`;
+      : ` Its ${platform.os} assets are: ${shown.map((name) => `${name} (${reasons.get(name) ?? 'does not fit'})`).join('; ')}${more}.`;
   const fix =
     template === undefined
-      ? ' Pick a release that has a build for this platform, or set `asset` to the file to install.'
-      : ` If one of them is right after all, set \`asset\` to it, for example asset = "${template}"; otherwise pick a release that has a build for this platform.`;
+      ? ` Use a release that has a build for ${target}, or set \`asset\` to the file to install.`
+      : ` Use a release that has a build for ${target}; or, if one of these is that build under a name the buildpack does not read, set \`asset\` to it, for example asset = "${template}".`;
   return {
     outcome: 'refused',
     message: `No asset of ${input.repo}${input.version === undefined ? '' : ` ${input.version}`} fits ${target}.${listed}${fix}`,

@@ -10,16 +10,19 @@ export function suggestTemplate(
   onTargetOs: readonly AssetLabels[],
   version: string | undefined,
   tool: string | undefined,
+  arch: string,
 ): string | undefined {
   const programs = onTargetOs.filter(
     (labels) => tool === undefined || labels.toolName === undefined || looseName(labels.toolName) === tool,
   );
-  // The name that spells its architecture and has no variant words makes the template that travels best.
+  // A name of a mainstream build that spells its architecture and has no variant words travels best.
+  const archRank = (labels: AssetLabels): number => {
+    const rank = [arch, 'amd64', 'arm64'].indexOf(labels.arch ?? '');
+    return rank === -1 ? (labels.arch === undefined ? 4 : 3) : rank;
+  };
   const model = programs.toSorted(
     (a, b) =>
-      Number(a.arch === undefined) - Number(b.arch === undefined) ||
-      a.variants.length - b.variants.length ||
-      a.name.length - b.name.length,
+      archRank(a) - archRank(b) || a.variants.length - b.variants.length || a.name.length - b.name.length,
   )[0];
   return model === undefined ? undefined : templateOf(model, version);
 }

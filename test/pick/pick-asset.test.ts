@@ -231,6 +231,17 @@ describe('the rules of the real world', () => {
     );
   });
 
+  it('suggests a template made from a mainstream build, and keeps long lists short', () => {
+    expect(
+      refused(['jq-linux32', 'jq-linux64', 'jq-1.6.tar.gz'], arm64, 'a/jq', 'jq-1.6').suggestedTemplate,
+    ).toBe('jq-linux64');
+    const many = Array.from({ length: 20 }, (_, index) => `t-linux-mips${index}`);
+    const refusal = refused([...many, 't-linux-amd64'], arm64, 'a/t');
+    expect(refusal.linuxAssets).toHaveLength(21);
+    expect(refusal.message).toContain('; and 9 more.');
+    expect(refusal.message).toContain('Use a release that has a build for linux/arm64 (glibc)');
+  });
+
   it('says what a release without any Linux build holds', () => {
     const refusal = refused(
       ['t-darwin-arm64.tgz', 't-windows-amd64.zip', 'checksums.txt'],
