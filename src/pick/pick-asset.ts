@@ -247,9 +247,15 @@ const ORDER: readonly ((candidate: Candidate) => number)[] = [
   (candidate) => (candidate.archImplied ? 1 : 0),
   (candidate) => (candidate.osInferred ? 1 : 0),
   (candidate) => candidate.labels.variants.length,
+  (candidate) => formatRank(candidate.labels),
   (candidate) => candidate.labels.name.length,
   (candidate) => candidate.index,
 ];
+
+/** Zip and 7z archives made off Unix often lose the executable bit; tarballs and raw files keep it. */
+function formatRank(labels: AssetLabels): number {
+  return labels.extension === '.zip' || labels.extension === '.7z' ? 1 : 0;
+}
 
 function compareCandidates(a: Candidate, b: Candidate): number {
   for (const key of ORDER) {
@@ -267,14 +273,17 @@ function whyBetter(winner: Candidate, loser: Candidate, platform: PickPlatform):
   if (winner.libcRank !== loser.libcRank) {
     return platform.libc === 'musl'
       ? 'it does not say it is built for musl'
-      : 'it is the musl build, and a glibc image takes the gnu build first';
+      : 'it is the musl build, and a glibc image takes a gnu or unmarked build first';
   }
   if (winner.archImplied !== loser.archImplied) return `it does not name ${platform.arch} in so many words`;
   if (winner.osInferred !== loser.osInferred) return 'it does not name its OS';
   if (winner.labels.variants.length !== loser.labels.variants.length) {
     return `it is a variant build (${loser.labels.variants.join('-')}), and the plain one comes first`;
   }
-  return 'it is the same build under a longer name or in another format';
+  if (formatRank(winner.labels) !== formatRank(loser.labels)) {
+    return `it is the same build as a ${loser.labels.extension} archive, which may lose the executable bit`;
+  }
+  return 'it is the same build under a longer name';
 }
 
 function describeFit(best: Candidate, platform: PickPlatform): string {

@@ -80,7 +80,7 @@ describe('picking from a crowded release', () => {
     const pick = picked(CROWDED, arm64, 'acme/tool', 'v1.2.3');
     expect(pick.runnerUp).toEqual({
       asset: 'tool-v1.2.3-aarch64-unknown-linux-musl.tar.gz',
-      lostBecause: 'it is the musl build, and a glibc image takes the gnu build first',
+      lostBecause: 'it is the musl build, and a glibc image takes a gnu or unmarked build first',
     });
     expect(pick.fits).toBe('linux, arm64 (aarch64), gnu');
     expect(pick.toolName).toBe('tool');
