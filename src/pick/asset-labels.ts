@@ -14,6 +14,7 @@ import {
   armVariantOfToken,
   libcOfToken,
   osOfToken,
+  splitFusedToken,
 } from './platform-spellings.js';
 
 /** A lone number (`2`, `v3`) is a version before the labels and a variant mark after them. */
@@ -56,7 +57,8 @@ export interface AssetLabels {
 
 const TOKEN_PATTERN = /[^-_.\s]+/g;
 const NUMBER = /^v?\d+$/;
-const PRE_RELEASE = /^(rc|alpha|beta|pre|dev|nightly)\d*$/;
+/** Words that stand for a version: pre-releases, and rolling builds (`ffmpeg-master-latest-…`). */
+const PRE_RELEASE = /^(rc|alpha|beta|pre|dev|nightly|latest|master|snapshot)\d*$/;
 
 /** Reads an asset name. `version` (the release tag, `v1.2.3` or `tool-1.2`) helps tell versions apart. */
 export function readAssetLabels(name: string, version?: string): AssetLabels {
@@ -150,8 +152,9 @@ function labelTokens(tokens: readonly RawToken[], stem: string, version: string 
   const versionSpans = findVersionSpans(stem, version);
   return tokens.map((token) => {
     const spellings = [token.lower, token.lower.replace('_', ''), token.lower.replace('_', '-')];
-    const os = firstDefined(spellings, osOfToken);
-    const arch = firstDefined(spellings, archOfToken);
+    const fused = splitFusedToken(token.lower);
+    const os = firstDefined(spellings, osOfToken) ?? fused?.os;
+    const arch = firstDefined(spellings, archOfToken) ?? fused?.arch;
     const libc = libcOfToken(token.lower);
     const inVersion = versionSpans.some(([start, end]) => token.start >= start && token.end <= end);
     const ambiguousX86 = token.lower === AMBIGUOUS_X86;

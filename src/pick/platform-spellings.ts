@@ -133,17 +133,30 @@ export function libcSpellings(libc: Libc): readonly string[] {
   return LIBC_SPELLINGS[libc].filter((spelling) => !spelling.includes('eabi') && !spelling.endsWith('linux'));
 }
 
+/** 32-bit ARM has more spellings than any list holds (`arm7`, `armv7l`, `armv6hf`…); they share this shape. */
+const ARM32_SHAPE = /^armv?[5-7][a-z]*$/;
+
 /** The architecture a lowercase name token spells, if it spells one. */
 export function archOfToken(token: string): CnbArch | undefined {
   for (const [arch, spellings] of Object.entries(ARCH_SPELLINGS) as [CnbArch, readonly string[]][]) {
     if (spellings.includes(token)) return arch;
+  }
+  return ARM32_SHAPE.test(token) ? 'arm' : undefined;
+}
+
+/** A token that runs an OS and an architecture together (`linuxarm64`, `darwinamd64`), split into the two. */
+export function splitFusedToken(token: string): { os: string; arch: CnbArch } | undefined {
+  for (let at = 3; at <= token.length - 3; at += 1) {
+    const os = osOfToken(token.slice(0, at));
+    const arch = os === undefined ? undefined : archOfToken(token.slice(at));
+    if (os !== undefined && arch !== undefined) return { os, arch };
   }
   return undefined;
 }
 
 /** The ARM variant a 32-bit ARM token names (`armv7` → `v7`, `armhf`/`gnueabihf` → `v7`), if it names one. */
 export function armVariantOfToken(token: string): string | undefined {
-  const explicit = /^armv(\d)/.exec(token);
+  const explicit = /^armv?(\d)/.exec(token);
   if (explicit) return `v${explicit[1]}`;
   if (token.endsWith('hf')) return 'v7';
   return undefined;

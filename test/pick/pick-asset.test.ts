@@ -253,3 +253,71 @@ describe('the rules of the real world', () => {
     expect(refusal.suggestedTemplate).toBeUndefined();
   });
 });
+
+describe('releases outside the scored set', () => {
+  const cases: [string, string, readonly string[], string | null, string | null][] = [
+    [
+      'BtbN/FFmpeg-Builds',
+      'latest',
+      [
+        'ffmpeg-master-latest-linux64-gpl.tar.xz',
+        'ffmpeg-master-latest-linux64-gpl-shared.tar.xz',
+        'ffmpeg-master-latest-linuxarm64-gpl.tar.xz',
+        'ffmpeg-master-latest-linuxarm64-lgpl-shared.tar.xz',
+        'ffmpeg-master-latest-win64-gpl.zip',
+        'checksums.sha256',
+      ],
+      'ffmpeg-master-latest-linux64-gpl.tar.xz',
+      'ffmpeg-master-latest-linuxarm64-gpl.tar.xz',
+    ],
+    [
+      'yt-dlp/yt-dlp',
+      '2024.01.01',
+      [
+        'yt-dlp',
+        'yt-dlp.exe',
+        'yt-dlp.tar.gz',
+        'yt-dlp_linux',
+        'yt-dlp_linux_aarch64',
+        'yt-dlp_linux_armv7l',
+        'yt-dlp_macos',
+      ],
+      'yt-dlp_linux',
+      'yt-dlp_linux_aarch64',
+    ],
+    [
+      'nats-io/nats-server',
+      'v2.10.7',
+      [
+        'nats-server-v2.10.7-linux-arm7.tar.gz',
+        'nats-server-v2.10.7-linux-386.tar.gz',
+        'nats-server-v2.10.7-amd64.deb',
+      ],
+      '',
+      null,
+    ],
+    [
+      'norwoodj/helm-docs',
+      'v1.14.2',
+      ['helm-docs_1.14.2_Linux_x86_64.tar.gz', 'helm-docs_1.14.2_Linux_arm64.tar.gz', 'checksums.txt'],
+      'helm-docs_1.14.2_Linux_x86_64.tar.gz',
+      'helm-docs_1.14.2_Linux_arm64.tar.gz',
+    ],
+    [
+      'rclone/rclone',
+      'v1.65.0',
+      ['rclone-v1.65.0-linux-amd64.zip', 'rclone-v1.65.0-linux-arm-v7.zip', 'rclone-v1.65.0.tar.gz'],
+      'rclone-v1.65.0-linux-amd64.zip',
+      null,
+    ],
+  ];
+  it.each(cases)('%s', (repo, version, assets, wantAmd64, wantArm64) => {
+    for (const [platform, want] of [
+      [amd64, wantAmd64],
+      [arm64, wantArm64],
+    ] as const) {
+      const result = pickAsset({ assets, repo, platform, version });
+      expect(result.outcome === 'picked' ? result.asset : null).toBe(want);
+    }
+  });
+});
