@@ -293,7 +293,7 @@ describe('releases outside the scored set', () => {
         'nats-server-v2.10.7-linux-386.tar.gz',
         'nats-server-v2.10.7-amd64.deb',
       ],
-      '',
+      null,
       null,
     ],
     [
