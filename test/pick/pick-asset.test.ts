@@ -1,37 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AssetPick,
-  type AssetRefusal,
-  type PickPlatform,
-  pickAsset,
-} from '../../src/pick/pick-asset.js';
+import { type PickPlatform, type PickResult, pickAsset } from '../../src/pick/pick-asset.js';
 
 const amd64: PickPlatform = { os: 'linux', arch: 'amd64', libc: 'gnu' };
 const arm64: PickPlatform = { os: 'linux', arch: 'arm64', libc: 'gnu' };
 const amd64Musl: PickPlatform = { os: 'linux', arch: 'amd64', libc: 'musl' };
 const arm64Musl: PickPlatform = { os: 'linux', arch: 'arm64', libc: 'musl' };
 
-function picked(
+/** The picker's answer, which must be of the `want` kind. */
+function expectOutcome<O extends PickResult['outcome']>(
+  want: O,
   assets: readonly string[],
   platform: PickPlatform,
-  repo = 'acme/tool',
-  version?: string,
-): AssetPick {
+  repo: string,
+  version: string | undefined,
+): Extract<PickResult, { outcome: O }> {
   const result = pickAsset({ assets, repo, platform, ...(version === undefined ? {} : { version }) });
-  if (result.outcome !== 'picked') throw new Error(`expected a pick, got: ${result.message}`);
-  return result;
+  if (result.outcome !== want) {
+    throw new Error(result.outcome === 'picked' ? `unexpected pick ${result.asset}` : result.message);
+  }
+  return result as Extract<PickResult, { outcome: O }>;
 }
 
-function refused(
-  assets: readonly string[],
-  platform: PickPlatform,
-  repo = 'acme/tool',
-  version?: string,
-): AssetRefusal {
-  const result = pickAsset({ assets, repo, platform, ...(version === undefined ? {} : { version }) });
-  if (result.outcome !== 'refused') throw new Error(`expected a refusal, got ${result.asset}`);
-  return result;
-}
+const picked = (assets: readonly string[], platform: PickPlatform, repo = 'acme/tool', version?: string) =>
+  expectOutcome('picked', assets, platform, repo, version);
+const refused = (assets: readonly string[], platform: PickPlatform, repo = 'acme/tool', version?: string) =>
+  expectOutcome('refused', assets, platform, repo, version);
 
 /** A release with every trap the picker must step round. */
 const CROWDED = [

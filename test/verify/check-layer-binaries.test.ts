@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type ElfArch, type ElfLinking, LOADERS, elfImage } from '../../tools/elf-image/elf-image.js';
 import { elfImageForAsset } from '../../tools/elf-image/elf-image-for-asset.js';
 import { checkLayerBinaries, describeWarning } from '../../src/verify/check-layer-binaries.js';
+import type { BinaryTarget } from '../../src/verify/binary-target.js';
 import { readElfHeader } from '../../src/verify/elf-header.js';
 import { WrongArchitectureError } from '../../src/verify/wrong-architecture-error.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -150,12 +151,19 @@ describe('checking a staged layer', () => {
   });
 });
 
+async function errorFor(
+  files: Readonly<Record<string, Buffer>>,
+  target: BinaryTarget,
+  entry: string,
+): Promise<WrongArchitectureError> {
+  const report = await checkLayerBinaries(await layerWith(files), target);
+  return new WrongArchitectureError(report.errors, target, entry);
+}
+
 describe('the error for a wrong binary', () => {
   it('names the file, what it is built for, the target and both fixes in one paragraph', async () => {
-    const dir = await layerWith({ 'bin/jq': elf('amd64'), 'lib/libjq.so': elf('amd64') });
-    const report = await checkLayerBinaries(dir, { arch: 'arm64', libc: 'gnu' });
-    const error = new WrongArchitectureError(
-      report.errors,
+    const error = await errorFor(
+      { 'bin/jq': elf('amd64'), 'lib/libjq.so': elf('amd64') },
       { arch: 'arm64', libc: 'gnu' },
       'the entry for jqlang/jq in project.toml',
     );
@@ -169,10 +177,8 @@ describe('the error for a wrong binary', () => {
   });
 
   it('tells a musl image to pick the musl build', async () => {
-    const dir = await layerWith({ 'bin/tool': elf('arm64', 'glibc') });
-    const report = await checkLayerBinaries(dir, { arch: 'arm64', libc: 'musl' });
-    const error = new WrongArchitectureError(
-      report.errors,
+    const error = await errorFor(
+      { 'bin/tool': elf('arm64', 'glibc') },
       { arch: 'arm64', libc: 'musl' },
       'the entry for a/tool',
     );
