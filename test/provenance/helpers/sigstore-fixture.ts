@@ -53,7 +53,9 @@ const IN_TOTO = 'application/vnd.in-toto+json';
 
 export async function makeSigstoreFixture(options: { withTsa?: boolean } = {}): Promise<SigstoreFixture> {
   const keys = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const clock = new Date();
+  // A whole second a little ahead: Rekor's integrated time has whole seconds, and must not fall before the
+  // notBefore of the root (made now) or of the leaf (made at `clock`), or the chain would not verify.
+  const clock = new Date((Math.floor(Date.now() / 1000) + 2) * 1000);
   const ctLog = await initializeCTLog(keys(), clock);
   const ca = await initializeCA(keys(), ctLog, clock);
   const tlog = await initializeTLog('https://rekor.fixture.test', keys(), clock);
