@@ -99,3 +99,84 @@ describe('verifyBundle', () => {
     expect(verdict).toMatchObject({ vouch: { workflow: 'acme/tool/.github/workflows/release.yml' } });
   });
 });
+
+describe('verifyBundle checks', () => {
+  const policy = signerPolicy('acme', 'tool', undefined);
+
+  it('refuses a signature that does not match the bytes it is checked against (signature check)', async () => {
+    const bundle = await fixture.signBlob(ASSET, { san: SAN });
+    const verdict = await verifyBundle({
+      bundle,
+      source: 'release file tool.sigstore.json',
+      subject: { sha256: sha256(ASSET), content: async () => Buffer.from('swapped after hashing') },
+      policy,
+      root,
+    });
+    expect(verdict).toMatchObject({ refusal: { check: 'signature' } });
+  });
+
+  it('refuses a bundle whose log entry was removed (log check)', async () => {
+    const bundle = (await fixture.attest({
+      subjects: [{ name: 'tool', sha256: sha256(ASSET) }],
+      san: SAN,
+    })) as {
+      verificationMaterial: { tlogEntries: unknown[] };
+    };
+    bundle.verificationMaterial.tlogEntries = [];
+    const verdict = await verifyBundle({
+      bundle,
+      source: 'GitHub attestation',
+      subject: { sha256: sha256(ASSET) },
+      policy,
+      root,
+    });
+    expect(verdict).toMatchObject({ refusal: { check: 'log' } });
+  });
+
+  it('refuses an issuer other than GitHub Actions (identity check)', async () => {
+    const bundle = await fixture.attest({
+      subjects: [{ name: 'tool', sha256: sha256(ASSET) }],
+      san: SAN,
+      issuer: 'https://accounts.example.com',
+    });
+    const verdict = await verifyBundle({
+      bundle,
+      source: 'GitHub attestation',
+      subject: { sha256: sha256(ASSET) },
+      policy,
+      root,
+    });
+    expect(verdict).toMatchObject({
+      refusal: {
+        check: 'identity',
+        reason: expect.stringContaining('the issuer https://accounts.example.com'),
+      },
+    });
+  });
+
+  it('verifies with a signed timestamp alone when the root lists no transparency log (GitHub private instance)', async () => {
+    const tsaFixture = await makeSigstoreFixture({ withTsa: true });
+    const bundle = (await tsaFixture.attest({
+      subjects: [{ name: 'tool', sha256: sha256(ASSET) }],
+      san: SAN,
+    })) as {
+      verificationMaterial: { tlogEntries: unknown[] };
+    };
+    bundle.verificationMaterial.tlogEntries = [];
+    const file = path.join(await tempDir('prov-'), 'trusted_root.json');
+    await writeFile(file, JSON.stringify({ ...(tsaFixture.trustedRoot as object), tlogs: [] }));
+    const tsaRoot = await loadTrustRoot({ path: file, tufCacheDir: path.dirname(file) });
+    if (tsaRoot.status !== 'ok') throw new Error(tsaRoot.reason);
+    expect(tsaRoot.tlogThreshold).toBe(0);
+    const verdict = await verifyBundle({
+      bundle,
+      source: 'GitHub attestation',
+      subject: { sha256: sha256(ASSET) },
+      policy,
+      root: tsaRoot,
+    });
+    expect(verdict).toMatchObject({
+      vouch: { workflow: 'acme/tool/.github/workflows/release.yml', logIndex: undefined },
+    });
+  });
+});
