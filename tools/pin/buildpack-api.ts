@@ -16,7 +16,7 @@ import type { Token } from '../../src/github/token.js';
 import { resolveToken } from '../../src/install/resolve-token.js';
 import { selectAsset } from '../../src/install/select-asset.js';
 import { createLogger } from '../../src/log/logger.js';
-import { DEFAULT_API_URL } from '../../src/settings.js';
+import { readSettings } from '../../src/settings.js';
 
 export type { AssetEntry, Release, ReleaseAsset, Token };
 
@@ -47,10 +47,16 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
     debug: (env('BP_LOG_LEVEL') ?? '').toUpperCase() === 'DEBUG',
     secrets,
   });
-  const apiUrl = env('BP_GITHUB_API_URL') ?? env('GITHUB_API_URL') ?? DEFAULT_API_URL;
+  const { apiUrl } = readSettings(env);
   const retry = defaultRetryOptions;
   const dispatcher = createDispatcher(retry);
-  const client = createGitHubClient({ apiUrl, logger, retry, userAgent: 'github-release-assets-buildpack-pin', dispatcher });
+  const client = createGitHubClient({
+    apiUrl,
+    logger,
+    retry,
+    userAgent: 'github-release-assets-buildpack-pin',
+    dispatcher,
+  });
   const tokenFor = (entry: AssetEntry, file: string): Token | undefined => resolveToken(entry, file, env, []);
 
   return {
@@ -59,8 +65,14 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
       return config === undefined ? undefined : { file: config.file, entries: config.entries };
     },
     async resolveRelease(entry, file) {
-      const result = await client.resolveRelease({ owner: entry.owner, name: entry.name, tag: entry.tag, token: tokenFor(entry, file) });
-      if (result.status !== 'ok') throw new Error(`GitHub answered "not modified" for ${entry.repo} without a previous answer`);
+      const result = await client.resolveRelease({
+        owner: entry.owner,
+        name: entry.name,
+        tag: entry.tag,
+        token: tokenFor(entry, file),
+      });
+      if (result.status !== 'ok')
+        throw new Error(`GitHub answered "not modified" for ${entry.repo} without a previous answer`);
       return result.release;
     },
     selectAsset(entry, release, platform) {

@@ -47,7 +47,8 @@ export function writePins(
     if (sha !== undefined) entryChanges.push(`sha256 ${sha.before ?? '(none)'} -> ${sha256}`);
     if (pin.tag !== undefined) {
       const tag = setKey(lines, section, 'tag', JSON.stringify(pin.tag), file, pin.index);
-      if (tag !== undefined) entryChanges.unshift(`tag ${tag.before ?? '(latest)'} -> ${JSON.stringify(pin.tag)}`);
+      if (tag !== undefined)
+        entryChanges.unshift(`tag ${tag.before ?? '(latest)'} -> ${JSON.stringify(pin.tag)}`);
     }
     if (entryChanges.length > 0) changes.unshift(`entry ${pin.index}: ${entryChanges.join('; ')}`);
   }
@@ -99,7 +100,7 @@ function entrySections(lines: readonly Line[], file: string): Section[] {
         const key = path.slice(currentPath.length + 1);
         if (key === 'sha256' || key === 'tag') {
           throw new ProjectTomlEditError(
-            `${file}: entry ${(byPath.get(currentPath)?.length ?? 0)} writes ${key} as a [${header[2] ?? ''}] table, which pin does not edit. Write it as ${key} = … inside the entry, then run pin again.`,
+            `${file}: entry ${byPath.get(currentPath)?.length ?? 0} writes ${key} as a [${header[2] ?? ''}] table, which pin does not edit. Write it as ${key} = … inside the entry, then run pin again.`,
           );
         }
         continue;
@@ -214,7 +215,12 @@ function valueLength(text: string): number | undefined {
 function normaliseKeyPath(path: string): string {
   return path
     .split('.')
-    .map((part) => part.trim().replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1'))
+    .map((part) =>
+      part
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .replace(/^'(.*)'$/, '$1'),
+    )
     .join('.');
 }
 

@@ -27,7 +27,10 @@ Environment, as for the build:
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h', default: false } },
+    });
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return 2;
@@ -45,7 +48,8 @@ async function main(): Promise<number> {
   try {
     const result = await pinApp(appDir, api);
     for (const line of result.skipped) console.error(`warning: not pinned: ${line}`);
-    if (result.changes.length === 0) console.log(`${result.file}: every entry is already pinned; nothing changed.`);
+    if (result.changes.length === 0)
+      console.log(`${result.file}: every entry is already pinned; nothing changed.`);
     else for (const change of result.changes) console.log(`${result.file}: ${change}`);
     return 0;
   } catch (error) {

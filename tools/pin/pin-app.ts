@@ -42,7 +42,9 @@ export async function pinApp(
       try {
         chosen.set(key, api.selectAsset(entry, release, platform));
       } catch (error) {
-        skipped.push(`entry ${entry.index} (${entry.repo}) ${key}: ${error instanceof Error ? error.message : String(error)}`);
+        skipped.push(
+          `entry ${entry.index} (${entry.repo}) ${key}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     if (chosen.size === 0) continue;
