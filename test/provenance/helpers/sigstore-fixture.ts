@@ -168,6 +168,15 @@ export async function makeSigstoreFixture(options: { withTsa?: boolean } = {}): 
     return { rfc3161Timestamps: [{ signedTimestamp: b64(token) }] };
   }
 
+  /** The bundle's verificationMaterial: the leaf certificate, the Rekor entry of `body`, the timestamps. */
+  async function verificationMaterial(certificate: Buffer, signature: Buffer, kind: string, body: object) {
+    return {
+      certificate: { rawBytes: certificate.toString('base64') },
+      tlogEntries: [await tlogEntry(kind, '0.0.1', body)],
+      timestampVerificationData: await timestamps(signature),
+    };
+  }
+
   return {
     trustedRoot,
     async attest(options) {
@@ -185,7 +194,7 @@ export async function makeSigstoreFixture(options: { withTsa?: boolean } = {}): 
         payload,
       ]);
       const signature = sign('sha256', pae, privateKey);
-      const pem = `-----BEGIN CERTIFICATE-----\n${certificate.toString('base64')}\n-----END CERTIFICATE-----\n`;
+      const pem = pemOf(certificate);
       const body = {
         apiVersion: '0.0.1',
         kind: 'dsse',
@@ -198,11 +207,7 @@ export async function makeSigstoreFixture(options: { withTsa?: boolean } = {}): 
       };
       return {
         mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-        verificationMaterial: {
-          certificate: { rawBytes: certificate.toString('base64') },
-          tlogEntries: [await tlogEntry('dsse', '0.0.1', body)],
-          timestampVerificationData: await timestamps(signature),
-        },
+        verificationMaterial: await verificationMaterial(certificate, signature, 'dsse', body),
         dsseEnvelope: {
           payload: payload.toString('base64'),
           payloadType: IN_TOTO,
@@ -215,7 +220,7 @@ export async function makeSigstoreFixture(options: { withTsa?: boolean } = {}): 
       const certificate = await certificateFor(publicKey, identity);
       const digest = createHash('sha256').update(artifact).digest();
       const signature = sign('sha256', artifact, privateKey);
-      const pem = `-----BEGIN CERTIFICATE-----\n${certificate.toString('base64')}\n-----END CERTIFICATE-----\n`;
+      const pem = pemOf(certificate);
       const body = {
         apiVersion: '0.0.1',
         kind: 'hashedrekord',
@@ -229,11 +234,7 @@ export async function makeSigstoreFixture(options: { withTsa?: boolean } = {}): 
       };
       return {
         mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-        verificationMaterial: {
-          certificate: { rawBytes: certificate.toString('base64') },
-          tlogEntries: [await tlogEntry('hashedrekord', '0.0.1', body)],
-          timestampVerificationData: await timestamps(signature),
-        },
+        verificationMaterial: await verificationMaterial(certificate, signature, 'hashedrekord', body),
         messageSignature: {
           messageDigest: { algorithm: 'SHA2_256', digest: digest.toString('base64') },
           signature: signature.toString('base64'),
@@ -241,4 +242,8 @@ export async function makeSigstoreFixture(options: { withTsa?: boolean } = {}): 
       };
     },
   };
+}
+
+function pemOf(certificate: Buffer): string {
+  return `-----BEGIN CERTIFICATE-----\n${certificate.toString('base64')}\n-----END CERTIFICATE-----\n`;
 }
