@@ -8,7 +8,7 @@ import { describeValue } from '../config/describe-value.js';
  */
 export type ProvenanceMode = 'auto' | 'required' | 'off';
 
-export const PROVENANCE_MODES: readonly ProvenanceMode[] = ['auto', 'required', 'off'];
+const PROVENANCE_MODES: readonly ProvenanceMode[] = ['auto', 'required', 'off'];
 
 function isProvenanceMode(value: string): value is ProvenanceMode {
   return (PROVENANCE_MODES as readonly string[]).includes(value);
@@ -22,14 +22,6 @@ export function readProvenanceMode(env: EnvLookup): ProvenanceMode {
   throw new ConfigError(
     `BP_GITHUB_ASSETS_PROVENANCE must be auto, required or off, but is "${raw}". Set BP_GITHUB_ASSETS_PROVENANCE=required to refuse assets without verified provenance, off to skip the check, or unset it for auto.`,
   );
-}
-
-/** The mode for one entry: its own `provenance` field when set, else the build's. */
-export function entryProvenanceMode(
-  entryMode: ProvenanceMode | undefined,
-  buildMode: ProvenanceMode,
-): ProvenanceMode {
-  return entryMode ?? buildMode;
 }
 
 /**

@@ -39,13 +39,6 @@ export function signerPolicy(
   };
 }
 
-/** What the policy accepts, in words: "a workflow of acme/tool" or "the workflow acme/ci/.github/workflows/release.yml". */
-export function describePolicy(policy: SignerPolicy): string {
-  return policy.workflow === undefined
-    ? `a GitHub Actions workflow of ${policy.repo ?? ''}`
-    : `the GitHub Actions workflow ${policy.workflow}`;
-}
-
 /** Reads a workflow SAN (`https://github.com/o/r/.github/workflows/f.yml@ref`); undefined for other SANs. */
 export function parseWorkflowSan(san: string | undefined, serverUrl: string): WorkflowIdentity | undefined {
   if (san === undefined) return undefined;

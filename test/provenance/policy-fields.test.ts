@@ -7,6 +7,8 @@ import {
   checkSignerWorkflowField,
   signerPolicy,
 } from '../../src/provenance/signer-identity.js';
+import { describeVouch, vouchRecord } from '../../src/provenance/vouch.js';
+import { trustRootSource } from '../../src/provenance/trust-root.js';
 
 const env = (values: Record<string, string>) => (name: string) => values[name];
 
@@ -104,5 +106,65 @@ describe('findReleaseSignatures', () => {
     expect(findReleaseSignatures('tool', undefined, ['tool', 'checksums.txt.bundle', 'tool.sig'])).toEqual(
       [],
     );
+  });
+});
+
+describe('what vouched, for the log and the layer record', () => {
+  const vouch = {
+    source: 'GitHub attestation',
+    workflow: 'acme/tool/.github/workflows/release.yml',
+    ref: 'refs/tags/v1.2.3',
+    commit: 'abc1234def5678abc1234def5678abc1234def56',
+    logIndex: '42',
+  };
+
+  it('says workflow, ref, short commit and log entry in one line', () => {
+    expect(describeVouch(vouch)).toBe(
+      'built by acme/tool/.github/workflows/release.yml@refs/tags/v1.2.3 at commit abc1234, transparency log entry 42 (GitHub attestation)',
+    );
+    expect(describeVouch({ ...vouch, commit: undefined, logIndex: undefined })).toBe(
+      'built by acme/tool/.github/workflows/release.yml@refs/tags/v1.2.3, signed timestamp (GitHub attestation)',
+    );
+  });
+
+  it('records plain strings, empty when unknown', () => {
+    expect(vouchRecord({ ...vouch, logIndex: undefined })).toEqual({
+      source: 'GitHub attestation',
+      workflow: 'acme/tool/.github/workflows/release.yml',
+      ref: 'refs/tags/v1.2.3',
+      commit: 'abc1234def5678abc1234def5678abc1234def56',
+      log_index: '',
+    });
+  });
+});
+
+describe('trustRootSource', () => {
+  const binding = (type: string, key: string) => ({
+    name: 'roots',
+    type,
+    entries: new Map([[key, '{"x":1}']]),
+  });
+
+  it('takes BP_GITHUB_ASSETS_TRUSTED_ROOT first, then a sigstore binding, else the public-good root', () => {
+    const bindings = [binding('sigstore', 'trusted_root.json')];
+    expect(
+      trustRootSource(env({ BP_GITHUB_ASSETS_TRUSTED_ROOT: ' /roots/ghes.json ' }), bindings, '/cache'),
+    ).toEqual({
+      path: '/roots/ghes.json',
+      tufCacheDir: '/cache',
+    });
+    expect(trustRootSource(env({}), bindings, '/cache')).toEqual({
+      content: { json: '{"x":1}', origin: 'the service binding roots (type sigstore)' },
+      tufCacheDir: '/cache',
+    });
+    expect(
+      trustRootSource(
+        env({}),
+        [binding('github', 'trusted_root.json'), binding('sigstore', 'root')],
+        '/cache',
+      ),
+    ).toEqual({
+      tufCacheDir: '/cache',
+    });
   });
 });
