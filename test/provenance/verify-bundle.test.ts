@@ -65,6 +65,21 @@ describe('verifyBundle', () => {
     });
   });
 
+  it('verifies the same against the root given as content (a service binding of type sigstore)', async () => {
+    const loaded = await loadTrustRoot({
+      content: {
+        json: JSON.stringify(fixture.trustedRoot),
+        origin: 'the service binding roots (type sigstore)',
+      },
+      tufCacheDir: await tempDir('prov-'),
+    });
+    if (loaded.status !== 'ok') throw new Error(loaded.reason);
+    expect(loaded.origin).toBe('trusted_root.json of the service binding roots (type sigstore)');
+    expect(await check(await attestAsset(), undefined, loaded)).toMatchObject({
+      vouch: { ref: 'refs/tags/v1.2.3' },
+    });
+  });
+
   it('refuses an attestation of another repository, naming the signer (identity check)', async () => {
     const bundle = await attestAsset({
       san: 'https://github.com/evil/fork/.github/workflows/release.yml@refs/heads/main',
