@@ -15,8 +15,13 @@ export interface AssetEntry {
   /** Relative path inside the layer, already checked to stay inside it; undefined means the default. */
   readonly destination: string | undefined;
   readonly stripComponents: number;
-  /** Pinned sha256 of the asset, lower-case hex. */
+  /** Pinned sha256 of the asset, lower-case hex, when one value pins every platform. */
   readonly sha256: string | undefined;
+  /**
+   * Pins per platform (`sha256 = { "linux/amd64" = "…" }`), keyed `os/arch` or `os/arch/variant`; undefined
+   * when sha256 is a single value or absent. Read it through pinnedSha256 (platform-pin.ts).
+   */
+  readonly sha256ByPlatform?: Readonly<Record<string, string>> | undefined;
   /** Name (or template) of a checksums asset of the same release. */
   readonly checksums: string | undefined;
   /** Globs of archive members to keep (after strip_components); undefined keeps everything. */

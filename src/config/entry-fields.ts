@@ -148,13 +148,28 @@ export function checkStripComponents(raw: unknown): FieldResult<number> {
   };
 }
 
-/** `sha256`: optional pinned checksum, stored lower-case without a `sha256:` prefix. */
-export function checkSha256(raw: unknown): FieldResult<string | undefined> {
+/** Per-platform pins, keyed `os/arch` (or `os/arch/variant`) as the build platform names them. */
+export type PlatformPins = Readonly<Record<string, string>>;
+
+const PLATFORM_KEY_PATTERN = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+
+/**
+ * `sha256`: optional pinned checksum, stored lower-case without a `sha256:` prefix; or a table of them keyed
+ * by platform (`sha256 = { "linux/amd64" = "…", "linux/arm64" = "…" }`), so a multi-arch entry can be pinned.
+ */
+export function checkSha256(raw: unknown): FieldResult<string | PlatformPins | undefined> {
   if (raw === undefined) return { value: undefined };
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !(raw instanceof Date)) {
+    return checkPlatformPins(raw as Readonly<Record<string, unknown>>);
+  }
+  return checkDigest('sha256', raw);
+}
+
+function checkDigest(field: string, raw: unknown): FieldResult<string> {
   const fix = "Copy it from the release's checksums file or from the output of sha256sum.";
   if (typeof raw !== 'string') {
     return {
-      error: `sha256 must be a string of 64 hex digits, but is ${describeValue(raw)}. Write it in quotes. ${fix}`,
+      error: `${field} must be a string of 64 hex digits, but is ${describeValue(raw)}. Write it in quotes. ${fix}`,
     };
   }
   const digest = raw.replace(/^sha256:/i, '').toLowerCase();
@@ -163,8 +178,30 @@ export function checkSha256(raw: unknown): FieldResult<string | undefined> {
     ? `, which has ${digest.length} hex digits`
     : ', which holds characters other than hex digits';
   return {
-    error: `sha256 must be 64 hex digits (optionally after "sha256:"), but is ${describeValue(raw)}${detail}. ${fix}`,
+    error: `${field} must be 64 hex digits (optionally after "sha256:"), but is ${describeValue(raw)}${detail}. ${fix}`,
   };
+}
+
+function checkPlatformPins(table: Readonly<Record<string, unknown>>): FieldResult<PlatformPins> {
+  const example = 'sha256 = { "linux/amd64" = "<64 hex digits>", "linux/arm64" = "<64 hex digits>" }';
+  const keys = Object.keys(table);
+  if (keys.length === 0) {
+    return { error: `sha256 is an empty table. Pin each platform, e.g. ${example}, or leave sha256 out.` };
+  }
+  const pins: Record<string, string> = {};
+  for (const key of keys) {
+    if (!PLATFORM_KEY_PATTERN.test(key)) {
+      const lower = key.toLowerCase();
+      const fix = PLATFORM_KEY_PATTERN.test(lower)
+        ? `Write "${lower}".`
+        : `Write the platform as os/arch the way the build names it, e.g. "linux/amd64" or "linux/arm64".`;
+      return { error: `sha256 has the key ${JSON.stringify(key)}, which is not a platform. ${fix}` };
+    }
+    const digest = checkDigest(`sha256 for ${key}`, table[key]);
+    if ('error' in digest) return digest;
+    pins[key] = digest.value;
+  }
+  return { value: pins };
 }
 
 /** `include`: optional non-empty array of globs naming archive members to keep. */

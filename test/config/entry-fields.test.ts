@@ -232,6 +232,40 @@ describe('sha256', () => {
   ])('refuses %j', (value, fragment) => {
     expect(errorOf(checkSha256(value))).toContain(fragment);
   });
+
+  it('reads a table of pins keyed by platform, each like a single pin', () => {
+    const arm = digest.replace('a', 'b');
+    expect(
+      valueOf(
+        checkSha256({
+          'linux/amd64': `sha256:${digest.toUpperCase()}`,
+          'linux/arm64': arm,
+          'linux/arm/v7': digest,
+        }),
+      ),
+    ).toEqual({
+      'linux/amd64': digest,
+      'linux/arm64': arm,
+      'linux/arm/v7': digest,
+    });
+  });
+
+  it.each([
+    [{}, 'sha256 is an empty table. Pin each platform, e.g. sha256 = { "linux/amd64"'],
+    [{ amd64: digest }, 'sha256 has the key "amd64", which is not a platform. Write the platform as os/arch'],
+    [
+      { 'Linux/AMD64': digest },
+      'sha256 has the key "Linux/AMD64", which is not a platform. Write "linux/amd64".',
+    ],
+    [
+      { 'linux/amd64': digest.slice(2) },
+      'sha256 for linux/amd64 must be 64 hex digits (optionally after "sha256:"), but is',
+    ],
+    [{ 'linux/arm64': 5 }, 'sha256 for linux/arm64 must be a string of 64 hex digits, but is 5'],
+    [[digest], 'sha256 must be a string of 64 hex digits, but is'],
+  ])('refuses the table %j', (value, fragment) => {
+    expect(errorOf(checkSha256(value))).toContain(fragment);
+  });
 });
 
 describe('include', () => {

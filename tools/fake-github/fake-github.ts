@@ -15,7 +15,8 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultRegistry, type FaultKind, type FaultOrigin, type Faults } from './faults.js';
-import type { FakeRepo, StoredAsset, StoredRelease } from './model.js';
+import { compress } from 'snappyjs';
+import type { FakeAttestation, FakeRepo, StoredAsset, StoredRelease } from './model.js';
 import { jsonReply, notFound, sendReply, type Reply } from './reply.js';
 
 export interface FakeGitHubOptions {
@@ -76,6 +77,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const digests = new Map<number, Promise<string>>();
   const closing = new AbortController();
   const ttl = options.storageUrlTtlMs ?? 5 * 60_000;
+  const bundles: FakeAttestation[] = [];
 
   const api = createServer((req, res) => void handle('api', req, res));
   const storage = createServer((req, res) => void handle('storage', req, res));
@@ -172,6 +174,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     authenticated: boolean,
   ): Promise<Reply> {
     const [repos, owner, name, section, ...rest] = segments;
+    if (repos === 'repos' && section === 'attestations' && req.method === 'GET') {
+      return attestationsReply(owner, name, rest, authenticated);
+    }
     if (repos !== 'repos' || section !== 'releases' || req.method !== 'GET') return notFound();
     const repo = options.repos.find((r) => r.owner === owner && r.name === name);
     if (repo === undefined || (repo.private === true && !authenticated)) return notFound();
@@ -218,6 +223,38 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     return notFound();
   }
 
+  // GitHub answers 404 for a digest without attestations, and lists each one with its bundle inline or,
+  // newer, only a bundle_url on another origin that serves it snappy-compressed.
+  function attestationsReply(
+    owner: string | undefined,
+    name: string | undefined,
+    rest: readonly string[],
+    authenticated: boolean,
+  ): Reply {
+    const repo = options.repos.find((r) => r.owner === owner && r.name === name);
+    if (repo === undefined || (repo.private === true && !authenticated)) return notFound();
+    const digest = /^sha256:([0-9a-f]{64})$/.exec(rest.length === 1 ? (rest[0] ?? '') : '')?.[1];
+    const found = (repo.attestations ?? []).filter((a) => a.sha256 === digest);
+    if (found.length === 0) return notFound();
+    return jsonReply(200, {
+      attestations: found.map((attestation) =>
+        attestation.delivery === 'url'
+          ? {
+              bundle: null,
+              repository_id: 1,
+              bundle_url: `${storageUrl}/bundles/${bundleIndex(attestation)}`,
+            }
+          : { bundle: attestation.bundle, repository_id: 1 },
+      ),
+    });
+  }
+
+  function bundleIndex(attestation: FakeAttestation): number {
+    let index = bundles.indexOf(attestation);
+    if (index === -1) index = bundles.push(attestation) - 1;
+    return index;
+  }
+
   function routeStorage(req: IncomingMessage, url: URL): Reply {
     if (req.headers.authorization !== undefined) {
       return {
@@ -226,6 +263,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         body: Buffer.from(
           '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified</Message></Error>',
         ),
+      };
+    }
+    const bundle = /^\/bundles\/(\d+)$/.exec(url.pathname);
+    if (bundle !== null) {
+      const attestation = bundles[Number(bundle[1])];
+      if (attestation === undefined) return { status: 404, headers: {}, body: Buffer.from('Not Found') };
+      const json = Buffer.from(JSON.stringify(attestation.bundle));
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/x-snappy' },
+        body: Buffer.from(compress(json)),
       };
     }
     const match = /^\/assets\/(\d+)\/[^/]+$/.exec(url.pathname);

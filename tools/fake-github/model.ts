@@ -28,6 +28,18 @@ export interface FakeRepo {
   readonly private?: boolean;
   /** Newest first, the order GitHub lists them in. */
   readonly releases: readonly FakeRelease[];
+  /** Artifact attestations served by `GET /repos/{o}/{r}/attestations/sha256:{hex}`. */
+  readonly attestations?: readonly FakeAttestation[];
+}
+
+/** A Sigstore bundle GitHub holds for a digest. */
+export interface FakeAttestation {
+  /** Lower-case hex sha256 of the attested bytes. */
+  readonly sha256: string;
+  /** The bundle, as JSON. */
+  readonly bundle: unknown;
+  /** 'inline' (default): `bundle` in the answer; 'url': only `bundle_url`, served snappy-compressed from the storage origin. */
+  readonly delivery?: 'inline' | 'url';
 }
 
 /** A release with the ids and sizes the server assigned at start-up. */
