@@ -16,7 +16,7 @@ import type { Token } from '../../src/github/token.js';
 import { resolveToken } from '../../src/install/resolve-token.js';
 import { selectAsset } from '../../src/install/select-asset.js';
 import { createLogger } from '../../src/log/logger.js';
-import { readSettings } from '../../src/settings.js';
+import { debugLogging, readSettings } from '../../src/settings.js';
 
 export type { AssetEntry, Release, ReleaseAsset, Token };
 
@@ -41,11 +41,9 @@ export interface BuildpackApi {
 
 /** The API base and tokens come from the same variables the build reads. */
 export function createBuildpackApi(env: (name: string) => string | undefined): BuildpackApi {
-  const secrets = ['GITHUB_TOKEN'].map((name) => env(name)).filter((v): v is string => v !== undefined);
   const logger = createLogger({
     write: (line) => process.stderr.write(`${line}\n`),
-    debug: (env('BP_LOG_LEVEL') ?? '').toUpperCase() === 'DEBUG',
-    secrets,
+    debug: debugLogging(env),
   });
   const { apiUrl } = readSettings(env);
   const retry = defaultRetryOptions;
@@ -57,7 +55,11 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
     userAgent: 'github-release-assets-buildpack-pin',
     dispatcher,
   });
-  const tokenFor = (entry: AssetEntry, file: string): Token | undefined => resolveToken(entry, file, env, []);
+  const tokenFor = (entry: AssetEntry, file: string): Token | undefined => {
+    const token = resolveToken(entry, file, env, []);
+    if (token !== undefined) logger.redact(token.value);
+    return token;
+  };
 
   return {
     async loadEntries(appDir) {
