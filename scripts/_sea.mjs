@@ -35,6 +35,14 @@ export const EMULATOR = {
  */
 export const SEA_EXEC_ARGV = ['--max-semi-space-size=1', '--max-old-space-size=128'];
 
+/**
+ * How the executable starts, besides its code: the V8 flags above and nothing else. The lifecycle hands the
+ * buildpack the platform env and earlier buildpacks' build env, where a Node.js app's NODE_OPTIONS
+ * (`--require ./.pnp.cjs`, `--max-old-space-size=...`) is common; execArgvExtension "none" makes the
+ * executable ignore NODE_OPTIONS (Node >= 24.6, https://github.com/nodejs/node/pull/59560).
+ */
+export const SEA_RUNTIME_OPTIONS = { execArgv: SEA_EXEC_ARGV, execArgvExtension: 'none' };
+
 export async function writeSeaBlob({ generator, bundle, blobPath, useCodeCache }) {
   await mkdir(dirname(blobPath), { recursive: true });
   const configPath = `${blobPath}.config.json`;
@@ -44,7 +52,7 @@ export async function writeSeaBlob({ generator, bundle, blobPath, useCodeCache }
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache,
-    execArgv: SEA_EXEC_ARGV,
+    ...SEA_RUNTIME_OPTIONS,
   };
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
   const [command, ...args] = [generator, '--experimental-sea-config', configPath].flat();

@@ -21,7 +21,7 @@ import {
   formatBytes,
   readBuildpackMetadata,
 } from './_project.mjs';
-import { SEA_EXEC_ARGV, injectSeaBlob, readStamp, sha256, writeSeaBlob, writeStamp } from './_sea.mjs';
+import { SEA_RUNTIME_OPTIONS, injectSeaBlob, readStamp, sha256, writeSeaBlob, writeStamp } from './_sea.mjs';
 
 const { values: flags } = parseArgs({
   options: { 'no-code-cache': { type: 'boolean' }, force: { type: 'boolean' } },
@@ -46,7 +46,7 @@ try {
     JSON.stringify({
       bundle: sha256(await readFile(BUNDLE)),
       useCodeCache,
-      execArgv: SEA_EXEC_ARGV,
+      runtime: SEA_RUNTIME_OPTIONS,
       node: [meta.nodeVersion, binaryStat.size, binaryStat.mtimeMs],
     }),
   );
