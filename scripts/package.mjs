@@ -2,19 +2,26 @@
 // of the pinned version and writes, under the output directory (build/ unless --out DIR):
 //
 //   buildpack/                         multi-arch buildpack root for `pack buildpack package --target ...`
-//     buildpack.toml                   read by pack for [[targets]]
+//     buildpack.toml                   read by pack for [[targets]]: both arches
 //     package.toml                     [buildpack] uri = "."
 //     linux/amd64/{buildpack.toml, bin/run, bin/detect -> run, bin/build -> run, README.md, LICENSE}
 //     linux/arm64/...                  same, with the aarch64 executable
 //   <id>-<version>-linux-<arch>.tgz    one ready buildpack per arch, for `pack build --buildpack <tgz>`
 //
+// Each linux/<arch>/buildpack.toml and each .tgz declares only its own target (scripts/_descriptor.mjs), so
+// pack refuses the wrong-arch one on a builder before any build, instead of an "exec format error" at detect.
+//
 // The per-target directories follow RFC 0128 "Multi-arch support for builders and buildpack packages"
 // (buildpacks/rfcs text/0128-multiarch-builders-and-package.md: "<buildpack root>/{os}/{arch}/bin/...",
-// the "platform root folder"), as implemented by pack's pkg/buildpack/multi_architecture_helper.go
-// (PlatformRootFolder resolves <root>/linux/amd64; CopyConfigFiles copies the root buildpack.toml there).
-// We copy buildpack.toml into each platform root ourselves so every pack version sees a whole buildpack.
-// pack reads the root buildpack.toml from its working directory, so run it from the buildpack root:
-//   cd build/buildpack && pack buildpack package <name>.cnb --config package.toml --format file \
+// the "platform root folder"), as implemented by pack's pkg/buildpack/multi_architecture_helper.go:
+// PlatformRootFolder resolves <root>/linux/<arch>, and CopyConfigFiles copies the ROOT buildpack.toml over
+// <root>/linux/<arch>/buildpack.toml (os.Create) and hands the copies back for deletion when pack exits. So
+// `pack buildpack package` run on build/buildpack/ replaces our single-target descriptors and then deletes
+// them, leaving linux/<arch>/ without a buildpack.toml. Package from a throwaway copy instead (a full copy:
+// a hard-linked one would have pack truncate our file through the shared inode):
+//   npm run package
+//   rm -rf /tmp/pack-input && cp -r build/buildpack /tmp/pack-input && cd /tmp/pack-input && \
+//     pack buildpack package <name>.cnb --config package.toml --format file \
 //     --target linux/amd64 --target linux/arm64
 //
 // Usage: node scripts/package.mjs [--out DIR] [--no-code-cache] [--no-bundle] [--emulated-code-cache]
@@ -29,6 +36,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { create } from 'tar';
+import { descriptorForTarget } from './_descriptor.mjs';
 import { nodeBinaryFor } from './_node-dist.mjs';
 import {
   BUILD,
@@ -126,7 +134,7 @@ async function layOutPlatformRoot({ meta, arch, generator, platformRoot }) {
   console.log(`  ${arch}: SEA blob ${formatBytes(blob.length)}${cache}`);
   for (const phase of ['detect', 'build']) await symlink('run', join(platformRoot, 'bin', phase));
 
-  await writeFile(join(platformRoot, 'buildpack.toml'), meta.descriptorText);
+  await writeFile(join(platformRoot, 'buildpack.toml'), descriptorForTarget(meta.descriptorText, arch));
   const skipped = [];
   for (const file of meta.includeFiles) {
     if (GENERATED.has(file) || file === 'buildpack.toml') continue;

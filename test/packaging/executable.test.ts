@@ -53,6 +53,15 @@ describe('bin/ executables', () => {
 });
 
 describe('buildpack.toml', () => {
+  it('declares both targets, and stacks "*" for older pack (ignored where targets exist)', () => {
+    const descriptor = TOML.parse(readFileSync(join(ROOT, 'buildpack.toml'), 'utf8'));
+    expect(descriptor['targets']).toEqual([
+      { os: 'linux', arch: 'amd64' },
+      { os: 'linux', arch: 'arm64' },
+    ]);
+    expect(descriptor['stacks']).toEqual([{ id: '*' }]);
+  });
+
   it('has the version of package.json', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const descriptor = TOML.parse(readFileSync(join(ROOT, 'buildpack.toml'), 'utf8'));
