@@ -28,7 +28,8 @@ export function descriptorForTarget(text, arch) {
   const before = TOML.parse(text);
   const after = TOML.parse(result);
   const declared = (before.targets ?? []).some((t) => t.os === 'linux' && t.arch === arch);
-  const { targets: _before, ...restBefore } = before;
+  const restBefore = { ...before };
+  delete restBefore.targets;
   const { targets, ...restAfter } = after;
   if (
     !declared ||

@@ -2,14 +2,11 @@
 // a Node single-executable application for this machine, with bin/detect and bin/build symlinked to it.
 // The lifecycle execs bin/detect and bin/build directly and the build image has no Node.js, hence the SEA.
 //
-// Usage: node scripts/build.mjs [--no-code-cache] [--force]
-//   --no-code-cache  make an architecture-independent blob (no V8 code cache); slower startup
-//   --force          re-inject even when the bundle, SEA options and Node binary are unchanged
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { readFile, rm, stat, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './_cli.mjs';
 import { nodeBinaryFor } from './_node-dist.mjs';
 import {
   BUILD,
@@ -23,9 +20,14 @@ import {
 } from './_project.mjs';
 import { SEA_RUNTIME_OPTIONS, injectSeaBlob, readStamp, sha256, writeSeaBlob, writeStamp } from './_sea.mjs';
 
-const { values: flags } = parseArgs({
-  options: { 'no-code-cache': { type: 'boolean' }, force: { type: 'boolean' } },
-});
+const USAGE = `usage: npm run build -- [--no-code-cache] [--force]
+Bundles src/ and tools/ into dist/ and makes bin/run (bin/detect, bin/build) for this machine.
+  --no-code-cache  make an architecture-independent blob (no V8 code cache); slower startup
+  --force          re-inject even when the bundle, SEA options and Node binary are unchanged`;
+const { values: flags } = parseCommandLine(
+  { options: { 'no-code-cache': { type: 'boolean' }, force: { type: 'boolean' } } },
+  USAGE,
+);
 const started = performance.now();
 const BIN = join(ROOT, 'bin');
 const RUN = join(BIN, 'run');

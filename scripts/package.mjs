@@ -24,18 +24,12 @@
 //     pack buildpack package <name>.cnb --config package.toml --format file \
 //     --target linux/amd64 --target linux/arm64
 //
-// Usage: node scripts/package.mjs [--out DIR] [--no-code-cache] [--no-bundle] [--emulated-code-cache]
-//   --no-code-cache        no V8 code cache in any blob (slower start, ~20 ms for detect)
-//   --emulated-code-cache  give the other arch a code cache too, made by its own Node under qemu-user
-//                          (apt-get install qemu-user libc6-arm64-cross libstdc++6-arm64-cross); checked
-//                          under qemu only, not on real hardware, hence not the default
-//   --no-bundle  package dist/buildpack.cjs as `npm run build` left it instead of bundling src/ again
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { create } from 'tar';
+import { parseCommandLine } from './_cli.mjs';
 import { descriptorForTarget } from './_descriptor.mjs';
 import { nodeBinaryFor } from './_node-dist.mjs';
 import {
@@ -56,14 +50,24 @@ const GENERATED = new Set(['bin/run', 'bin/detect', 'bin/build']);
 // Fixed mtime so that the same inputs give the same tarball.
 const EPOCH = new Date('2000-01-01T00:00:00Z');
 
-const { values: flags } = parseArgs({
-  options: {
-    out: { type: 'string' },
-    'no-code-cache': { type: 'boolean' },
-    'no-bundle': { type: 'boolean' },
-    'emulated-code-cache': { type: 'boolean' },
+const USAGE = `usage: npm run package -- [--out DIR] [--no-code-cache] [--no-bundle] [--emulated-code-cache]
+  --no-code-cache        no V8 code cache in any blob (slower start, ~20 ms for detect)
+  --emulated-code-cache  give the other arch a code cache too, made by its own Node under qemu-user
+                         (apt-get install qemu-user libc6-arm64-cross libstdc++6-arm64-cross); checked
+                         under qemu only, not on real hardware, hence not the default
+  --no-bundle            package dist/buildpack.cjs as npm run build left it instead of bundling src/ again
+Writes the multi-arch layout build/buildpack/ and one .tgz per arch (see the top of scripts/package.mjs).`;
+const { values: flags } = parseCommandLine(
+  {
+    options: {
+      out: { type: 'string' },
+      'no-code-cache': { type: 'boolean' },
+      'no-bundle': { type: 'boolean' },
+      'emulated-code-cache': { type: 'boolean' },
+    },
   },
-});
+  USAGE,
+);
 const out = flags.out ? resolve(flags.out) : BUILD;
 const started = performance.now();
 

@@ -23,9 +23,9 @@ export function nodeSettingsIn(env: NodeJS.ProcessEnv): string[] {
 if (isSea()) {
   const found = nodeSettingsIn(process.env);
   if (found.length > 0) {
-    const env = { ...process.env };
-    for (const name of found) delete env[name];
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !found.includes(name)));
     // In a SEA, argv is [execPath, execPath, ...user arguments].
-    process.execve(process.execPath, [process.argv0, ...process.argv.slice(2)], env);
+    // Always there on the Node the executable ships (24); typed optional for older ones.
+    process.execve?.(process.execPath, [process.argv0, ...process.argv.slice(2)], env);
   }
 }
