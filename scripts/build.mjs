@@ -18,7 +18,15 @@ import {
   formatBytes,
   readBuildpackMetadata,
 } from './_project.mjs';
-import { SEA_RUNTIME_OPTIONS, injectSeaBlob, readStamp, sha256, writeSeaBlob, writeStamp } from './_sea.mjs';
+import {
+  SEA_RUNTIME_OPTIONS,
+  injectSeaBlob,
+  stripToolFor,
+  readStamp,
+  sha256,
+  writeSeaBlob,
+  writeStamp,
+} from './_sea.mjs';
 
 const USAGE = `usage: npm run build -- [--no-code-cache] [--force]
 Bundles src/ and tools/ into dist/ and makes bin/run (bin/detect, bin/build) for this machine.
@@ -39,6 +47,8 @@ try {
 
   const nodeBinary = await nodeBinaryFor(HOST_ARCH, meta.nodeVersion, { log: console.log });
   const useCodeCache = !flags['no-code-cache'];
+  const stripTool = stripToolFor(HOST_ARCH);
+  if (!stripTool) console.log(`  no strip for ${HOST_ARCH} here (binutils): bin/run keeps Node's symbols`);
 
   // Copying and injecting the ~120 MB binary is most of the build time: skip it when its inputs (bundle,
   // SEA options, Node binary) are unchanged and bin/run is the file we made. The inputs are hashed rather
@@ -49,6 +59,7 @@ try {
       bundle: sha256(await readFile(BUNDLE)),
       useCodeCache,
       runtime: SEA_RUNTIME_OPTIONS,
+      stripped: stripTool !== null,
       node: [meta.nodeVersion, binaryStat.size, binaryStat.mtimeMs],
     }),
   );
@@ -59,7 +70,7 @@ try {
   if (!upToDate) {
     const blobPath = join(BUILD, 'sea', `${HOST_ARCH}.blob`);
     const blob = await writeSeaBlob({ generator: nodeBinary, bundle: BUNDLE, blobPath, useCodeCache });
-    await injectSeaBlob({ nodeBinary, blob, out: RUN });
+    await injectSeaBlob({ nodeBinary, blob, out: RUN, stripTool });
     blobSize = blob.length;
     await writeStamp(stampPath, { inputs, run: await fileIdentity(RUN), blobSize });
   }

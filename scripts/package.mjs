@@ -42,7 +42,7 @@ import {
   formatBytes,
   readBuildpackMetadata,
 } from './_project.mjs';
-import { ELF_MACHINE, EMULATOR, injectSeaBlob, readElfHeader, writeSeaBlob } from './_sea.mjs';
+import { ELF_MACHINE, EMULATOR, injectSeaBlob, readElfHeader, stripToolFor, writeSeaBlob } from './_sea.mjs';
 
 const ARCHES = ['amd64', 'arm64'];
 // The executables and the links to them; every other include-files entry is copied from the repo root.
@@ -129,13 +129,15 @@ async function layOutPlatformRoot({ meta, arch, generator, platformRoot }) {
     useCodeCache,
   });
   const run = join(platformRoot, 'bin', 'run');
-  await injectSeaBlob({ nodeBinary, blob, out: run });
+  const stripTool = stripToolFor(arch);
+  await injectSeaBlob({ nodeBinary, blob, out: run, stripTool });
   const elf = await readElfHeader(run);
   if (elf?.machine !== ELF_MACHINE[arch]) {
     throw new Error(`${show(run)} is not an ELF executable for ${arch} (e_machine ${elf?.machine})`);
   }
   const cache = useCodeCache ? ` with code cache${emulated ? ` (made under ${EMULATOR[arch][0]})` : ''}` : '';
-  console.log(`  ${arch}: SEA blob ${formatBytes(blob.length)}${cache}`);
+  const stripped = stripTool ? `, symbols stripped (${stripTool})` : ', NOT stripped: no strip for it here';
+  console.log(`  ${arch}: SEA blob ${formatBytes(blob.length)}${cache}${stripped}`);
   for (const phase of ['detect', 'build']) await symlink('run', join(platformRoot, 'bin', phase));
 
   await writeFile(join(platformRoot, 'buildpack.toml'), descriptorForTarget(meta.descriptorText, arch));

@@ -14,7 +14,10 @@ import {
   EM_AARCH64,
   EM_X86_64,
   ROOT,
+  NO_AARCH64_EMULATOR,
   aarch64Emulator,
+  hasSymbolTable,
+  skipWhen,
   readElfHeader,
   requireBuiltExecutable,
   runDetect,
@@ -112,7 +115,8 @@ describe('multi-arch layout', () => {
     expect(header).toEqual({ is64: true, littleEndian: true, machine: EM_X86_64 });
   });
 
-  it.runIf(process.arch === 'x64')('the amd64 executable runs as bin/detect', () => {
+  it('the amd64 executable runs as bin/detect', ({ skip }) => {
+    skipWhen(skip, process.arch !== 'x64', `this machine is ${process.arch}, not x64`);
     const result = runDetect(platformRoot('amd64'));
     expect(result.error).toBeUndefined();
     expect([0, 100], result.stderr).toContain(result.status);
@@ -121,12 +125,25 @@ describe('multi-arch layout', () => {
 
   // Without an arm64 machine, qemu-user shows the executable starts and its blob is accepted.
   const emulator = aarch64Emulator();
-  it.runIf(emulator !== null)('the arm64 executable runs as bin/detect under qemu-aarch64', () => {
+  it('the arm64 executable runs as bin/detect under qemu-aarch64', ({ skip }) => {
+    skipWhen(skip, emulator === null, NO_AARCH64_EMULATOR);
     const result = runDetect(platformRoot('arm64'), { emulator: emulator ?? [] });
     expect(result.error).toBeUndefined();
     expect([0, 100], result.stderr).toContain(result.status);
     expect(result.stderr).not.toContain(CODE_CACHE_REJECTED);
   });
+});
+
+describe('executable size', () => {
+  it.for(ARCHES)(
+    'the %s executable has no symbol table (stripped before the blob went in)',
+    (arch, { skip }) => {
+      const run = join(platformRoot(arch), 'bin', 'run');
+      const symbols = hasSymbolTable(run);
+      skipWhen(skip, symbols === null, 'readelf (binutils) is not installed');
+      expect(symbols).toBe(false);
+    },
+  );
 });
 
 describe.each(ARCHES)('the linux/%s tarball', (arch) => {
