@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type AnySchema, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
@@ -60,8 +60,8 @@ function validatorFor(route: string, status: number): ValidateFunction {
 }
 
 // Points the description's local $refs at the document added under $id "github".
-function rebase(schema: unknown): unknown {
-  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"github#/components/'));
+function rebase(schema: unknown): AnySchema {
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"github#/components/')) as AnySchema;
 }
 
 let seeds: SeedReleases;
