@@ -7,28 +7,14 @@
 import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
-import { buildSeedReleases, type SeedReleases } from '../../tools/seed-releases/seed-releases.js';
+import { describe, expect, it } from 'vitest';
 import { runLifecycle } from '../../tools/lifecycle/lifecycle.js';
-import { requireBuiltBuildpack } from '../helpers/built-buildpack.js';
+import { useSeededGitHub } from '../helpers/seeded-github.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const MARKER = 'PRELOAD RAN INSIDE THE BUILDPACK';
 
-let buildpackDir: string;
-let seeds: SeedReleases;
-let github: FakeGitHub;
-
-beforeAll(async () => {
-  buildpackDir = requireBuiltBuildpack();
-  seeds = await buildSeedReleases(await tempDir('seeds-'));
-  github = await startFakeGitHub({ repos: seeds.repos, tokens: [seeds.privateToken] });
-});
-
-afterAll(async () => {
-  await github?.close();
-});
+const setup = useSeededGitHub();
 
 /** An app with project.toml and preloads that would print MARKER and leave a file if Node ran them. */
 async function appWithPreloads(projectToml: string): Promise<string> {
@@ -68,14 +54,14 @@ const SETTINGS: Record<string, Record<string, string>> = {
 describe('Node.js settings in the build environment', () => {
   it.each(Object.keys(SETTINGS))('%s: detect and build behave as without them', async (name) => {
     const settings = SETTINGS[name] ?? {};
-    const projectToml = seeds.entries.youtubedr;
+    const projectToml = setup.seeds.entries.youtubedr;
     const run = async (env: Record<string, string>) => {
       const app = await appWithPreloads(projectToml);
       const result = await runLifecycle({
-        buildpackDir,
+        buildpackDir: setup.buildpackDir,
         appDir: app,
         stateDir: await tempDir('state-'),
-        env: { BP_GITHUB_API_URL: github.apiUrl, ...env },
+        env: { BP_GITHUB_API_URL: setup.github.apiUrl, ...env },
       });
       return { result, app };
     };
