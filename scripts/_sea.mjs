@@ -35,6 +35,14 @@ export const EMULATOR = {
  */
 export const SEA_EXEC_ARGV = ['--max-semi-space-size=1', '--max-old-space-size=128'];
 
+/**
+ * How the executable starts, besides its code: the V8 flags above and nothing else. The lifecycle hands the
+ * buildpack the platform env and earlier buildpacks' build env, where a Node.js app's NODE_OPTIONS
+ * (`--require ./.pnp.cjs`, `--max-old-space-size=...`) is common; execArgvExtension "none" makes the
+ * executable ignore NODE_OPTIONS (Node >= 24.6, https://github.com/nodejs/node/pull/59560).
+ */
+export const SEA_RUNTIME_OPTIONS = { execArgv: SEA_EXEC_ARGV, execArgvExtension: 'none' };
+
 export async function writeSeaBlob({ generator, bundle, blobPath, useCodeCache }) {
   await mkdir(dirname(blobPath), { recursive: true });
   const configPath = `${blobPath}.config.json`;
@@ -44,7 +52,7 @@ export async function writeSeaBlob({ generator, bundle, blobPath, useCodeCache }
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache,
-    execArgv: SEA_EXEC_ARGV,
+    ...SEA_RUNTIME_OPTIONS,
   };
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
   const [command, ...args] = [generator, '--experimental-sea-config', configPath].flat();
@@ -57,15 +65,35 @@ export async function writeSeaBlob({ generator, bundle, blobPath, useCodeCache }
 }
 
 /**
- * Copies `nodeBinary` to `out` and injects `blob` into it. Writes to a temporary file first so a failed
- * run never leaves a half-made executable behind.
+ * GNU strip for each CNB arch, cross first (binutils-x86-64-linux-gnu, binutils-aarch64-linux-gnu), then the
+ * plain `strip` of a machine of that arch. The official Node binary carries its symbol table (about 18 MB of
+ * 126 on amd64, 20 of 123 on arm64); nothing at run time reads it, and the stripped executables pass detect
+ * and a full build on amd64 and on arm64 under qemu-user (BENCHMARKS.md, "Executable size").
  */
-export async function injectSeaBlob({ nodeBinary, blob, out }) {
+const STRIP_TOOLS = {
+  amd64: ['x86_64-linux-gnu-strip', ...(process.arch === 'x64' ? ['strip'] : [])],
+  arm64: ['aarch64-linux-gnu-strip', ...(process.arch === 'arm64' ? ['strip'] : [])],
+};
+
+/** The strip command for CNB `arch` on this machine, or null when binutils for it is not installed. */
+export function stripToolFor(arch) {
+  return (STRIP_TOOLS[arch] ?? []).find((tool) => spawnSync(tool, ['--version']).status === 0) ?? null;
+}
+
+/**
+ * Copies `nodeBinary` to `out`, strips its symbols with `stripTool` (skipped when null) and injects `blob`
+ * into it. Writes to a temporary file first so a failed run never leaves a half-made executable behind.
+ */
+export async function injectSeaBlob({ nodeBinary, blob, out, stripTool }) {
   await mkdir(dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   try {
     await copyFile(nodeBinary, tmp);
     await chmod(tmp, 0o755);
+    if (stripTool) {
+      const result = spawnSync(stripTool, ['--strip-all', tmp], { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`${stripTool} ${tmp} failed: ${result.stderr}`);
+    }
     await quietly(() => inject(tmp, 'NODE_SEA_BLOB', blob, { sentinelFuse: SEA_FUSE }));
     await chmod(tmp, 0o755);
     await rename(tmp, out);

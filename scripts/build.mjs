@@ -2,14 +2,11 @@
 // a Node single-executable application for this machine, with bin/detect and bin/build symlinked to it.
 // The lifecycle execs bin/detect and bin/build directly and the build image has no Node.js, hence the SEA.
 //
-// Usage: node scripts/build.mjs [--no-code-cache] [--force]
-//   --no-code-cache  make an architecture-independent blob (no V8 code cache); slower startup
-//   --force          re-inject even when the bundle, SEA options and Node binary are unchanged
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { readFile, rm, stat, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './_cli.mjs';
 import { nodeBinaryFor } from './_node-dist.mjs';
 import {
   BUILD,
@@ -21,11 +18,24 @@ import {
   formatBytes,
   readBuildpackMetadata,
 } from './_project.mjs';
-import { SEA_EXEC_ARGV, injectSeaBlob, readStamp, sha256, writeSeaBlob, writeStamp } from './_sea.mjs';
+import {
+  SEA_RUNTIME_OPTIONS,
+  injectSeaBlob,
+  stripToolFor,
+  readStamp,
+  sha256,
+  writeSeaBlob,
+  writeStamp,
+} from './_sea.mjs';
 
-const { values: flags } = parseArgs({
-  options: { 'no-code-cache': { type: 'boolean' }, force: { type: 'boolean' } },
-});
+const USAGE = `usage: npm run build -- [--no-code-cache] [--force]
+Bundles src/ and tools/ into dist/ and makes bin/run (bin/detect, bin/build) for this machine.
+  --no-code-cache  make an architecture-independent blob (no V8 code cache); slower startup
+  --force          re-inject even when the bundle, SEA options and Node binary are unchanged`;
+const { values: flags } = parseCommandLine(
+  { options: { 'no-code-cache': { type: 'boolean' }, force: { type: 'boolean' } } },
+  USAGE,
+);
 const started = performance.now();
 const BIN = join(ROOT, 'bin');
 const RUN = join(BIN, 'run');
@@ -37,6 +47,8 @@ try {
 
   const nodeBinary = await nodeBinaryFor(HOST_ARCH, meta.nodeVersion, { log: console.log });
   const useCodeCache = !flags['no-code-cache'];
+  const stripTool = stripToolFor(HOST_ARCH);
+  if (!stripTool) console.log(`  no strip for ${HOST_ARCH} here (binutils): bin/run keeps Node's symbols`);
 
   // Copying and injecting the ~120 MB binary is most of the build time: skip it when its inputs (bundle,
   // SEA options, Node binary) are unchanged and bin/run is the file we made. The inputs are hashed rather
@@ -46,7 +58,8 @@ try {
     JSON.stringify({
       bundle: sha256(await readFile(BUNDLE)),
       useCodeCache,
-      execArgv: SEA_EXEC_ARGV,
+      runtime: SEA_RUNTIME_OPTIONS,
+      stripped: stripTool !== null,
       node: [meta.nodeVersion, binaryStat.size, binaryStat.mtimeMs],
     }),
   );
@@ -57,7 +70,7 @@ try {
   if (!upToDate) {
     const blobPath = join(BUILD, 'sea', `${HOST_ARCH}.blob`);
     const blob = await writeSeaBlob({ generator: nodeBinary, bundle: BUNDLE, blobPath, useCodeCache });
-    await injectSeaBlob({ nodeBinary, blob, out: RUN });
+    await injectSeaBlob({ nodeBinary, blob, out: RUN, stripTool });
     blobSize = blob.length;
     await writeStamp(stampPath, { inputs, run: await fileIdentity(RUN), blobSize });
   }

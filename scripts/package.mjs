@@ -2,33 +2,35 @@
 // of the pinned version and writes, under the output directory (build/ unless --out DIR):
 //
 //   buildpack/                         multi-arch buildpack root for `pack buildpack package --target ...`
-//     buildpack.toml                   read by pack for [[targets]]
+//     buildpack.toml                   read by pack for [[targets]]: both arches
 //     package.toml                     [buildpack] uri = "."
 //     linux/amd64/{buildpack.toml, bin/run, bin/detect -> run, bin/build -> run, README.md, LICENSE}
 //     linux/arm64/...                  same, with the aarch64 executable
 //   <id>-<version>-linux-<arch>.tgz    one ready buildpack per arch, for `pack build --buildpack <tgz>`
 //
+// Each linux/<arch>/buildpack.toml and each .tgz declares only its own target (scripts/_descriptor.mjs), so
+// pack refuses the wrong-arch one on a builder before any build, instead of an "exec format error" at detect.
+//
 // The per-target directories follow RFC 0128 "Multi-arch support for builders and buildpack packages"
 // (buildpacks/rfcs text/0128-multiarch-builders-and-package.md: "<buildpack root>/{os}/{arch}/bin/...",
-// the "platform root folder"), as implemented by pack's pkg/buildpack/multi_architecture_helper.go
-// (PlatformRootFolder resolves <root>/linux/amd64; CopyConfigFiles copies the root buildpack.toml there).
-// We copy buildpack.toml into each platform root ourselves so every pack version sees a whole buildpack.
-// pack reads the root buildpack.toml from its working directory, so run it from the buildpack root:
-//   cd build/buildpack && pack buildpack package <name>.cnb --config package.toml --format file \
+// the "platform root folder"), as implemented by pack's pkg/buildpack/multi_architecture_helper.go:
+// PlatformRootFolder resolves <root>/linux/<arch>, and CopyConfigFiles copies the ROOT buildpack.toml over
+// <root>/linux/<arch>/buildpack.toml (os.Create) and hands the copies back for deletion when pack exits. So
+// `pack buildpack package` run on build/buildpack/ replaces our single-target descriptors and then deletes
+// them, leaving linux/<arch>/ without a buildpack.toml. Package from a throwaway copy instead (a full copy:
+// a hard-linked one would have pack truncate our file through the shared inode):
+//   npm run package
+//   rm -rf /tmp/pack-input && cp -r build/buildpack /tmp/pack-input && cd /tmp/pack-input && \
+//     pack buildpack package <name>.cnb --config package.toml --format file \
 //     --target linux/amd64 --target linux/arm64
 //
-// Usage: node scripts/package.mjs [--out DIR] [--no-code-cache] [--no-bundle] [--emulated-code-cache]
-//   --no-code-cache        no V8 code cache in any blob (slower start, ~20 ms for detect)
-//   --emulated-code-cache  give the other arch a code cache too, made by its own Node under qemu-user
-//                          (apt-get install qemu-user libc6-arm64-cross libstdc++6-arm64-cross); checked
-//                          under qemu only, not on real hardware, hence not the default
-//   --no-bundle  package dist/buildpack.cjs as `npm run build` left it instead of bundling src/ again
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { create } from 'tar';
+import { parseCommandLine } from './_cli.mjs';
+import { descriptorForTarget } from './_descriptor.mjs';
 import { nodeBinaryFor } from './_node-dist.mjs';
 import {
   BUILD,
@@ -40,7 +42,7 @@ import {
   formatBytes,
   readBuildpackMetadata,
 } from './_project.mjs';
-import { ELF_MACHINE, EMULATOR, injectSeaBlob, readElfHeader, writeSeaBlob } from './_sea.mjs';
+import { ELF_MACHINE, EMULATOR, injectSeaBlob, readElfHeader, stripToolFor, writeSeaBlob } from './_sea.mjs';
 
 const ARCHES = ['amd64', 'arm64'];
 // The executables and the links to them; every other include-files entry is copied from the repo root.
@@ -48,14 +50,24 @@ const GENERATED = new Set(['bin/run', 'bin/detect', 'bin/build']);
 // Fixed mtime so that the same inputs give the same tarball.
 const EPOCH = new Date('2000-01-01T00:00:00Z');
 
-const { values: flags } = parseArgs({
-  options: {
-    out: { type: 'string' },
-    'no-code-cache': { type: 'boolean' },
-    'no-bundle': { type: 'boolean' },
-    'emulated-code-cache': { type: 'boolean' },
+const USAGE = `usage: npm run package -- [--out DIR] [--no-code-cache] [--no-bundle] [--emulated-code-cache]
+  --no-code-cache        no V8 code cache in any blob (slower start, ~20 ms for detect)
+  --emulated-code-cache  give the other arch a code cache too, made by its own Node under qemu-user
+                         (apt-get install qemu-user libc6-arm64-cross libstdc++6-arm64-cross); checked
+                         under qemu only, not on real hardware, hence not the default
+  --no-bundle            package dist/buildpack.cjs as npm run build left it instead of bundling src/ again
+Writes the multi-arch layout build/buildpack/ and one .tgz per arch (see the top of scripts/package.mjs).`;
+const { values: flags } = parseCommandLine(
+  {
+    options: {
+      out: { type: 'string' },
+      'no-code-cache': { type: 'boolean' },
+      'no-bundle': { type: 'boolean' },
+      'emulated-code-cache': { type: 'boolean' },
+    },
   },
-});
+  USAGE,
+);
 const out = flags.out ? resolve(flags.out) : BUILD;
 const started = performance.now();
 
@@ -117,16 +129,18 @@ async function layOutPlatformRoot({ meta, arch, generator, platformRoot }) {
     useCodeCache,
   });
   const run = join(platformRoot, 'bin', 'run');
-  await injectSeaBlob({ nodeBinary, blob, out: run });
+  const stripTool = stripToolFor(arch);
+  await injectSeaBlob({ nodeBinary, blob, out: run, stripTool });
   const elf = await readElfHeader(run);
   if (elf?.machine !== ELF_MACHINE[arch]) {
     throw new Error(`${show(run)} is not an ELF executable for ${arch} (e_machine ${elf?.machine})`);
   }
   const cache = useCodeCache ? ` with code cache${emulated ? ` (made under ${EMULATOR[arch][0]})` : ''}` : '';
-  console.log(`  ${arch}: SEA blob ${formatBytes(blob.length)}${cache}`);
+  const stripped = stripTool ? `, symbols stripped (${stripTool})` : ', NOT stripped: no strip for it here';
+  console.log(`  ${arch}: SEA blob ${formatBytes(blob.length)}${cache}${stripped}`);
   for (const phase of ['detect', 'build']) await symlink('run', join(platformRoot, 'bin', phase));
 
-  await writeFile(join(platformRoot, 'buildpack.toml'), meta.descriptorText);
+  await writeFile(join(platformRoot, 'buildpack.toml'), descriptorForTarget(meta.descriptorText, arch));
   const skipped = [];
   for (const file of meta.includeFiles) {
     if (GENERATED.has(file) || file === 'buildpack.toml') continue;

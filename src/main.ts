@@ -3,6 +3,8 @@
  * This is the only module that touches the process (arguments, environment, exit code); detect and build
  * are functions of the context it reads.
  */
+// First: re-executes without the app's NODE_* settings before anything else loads.
+import './cnb/node-settings-guard.js';
 import path from 'node:path';
 import { BuildpackError } from './errors.js';
 import { writeBuildPlan } from './cnb/build-plan.js';

@@ -13,6 +13,7 @@ import {
   readElfHeader,
   requireBuiltExecutable,
   runDetect,
+  skipWhen,
 } from './helpers.js';
 
 // detect exits 0 (applies) or 100 (does not apply); anything else is an error, 126/127 a failed exec.
@@ -43,7 +44,12 @@ describe('bin/ executables', () => {
     expect(result.stderr).not.toContain(CODE_CACHE_REJECTED);
   });
 
-  it.runIf(canHideNode())('bin/detect runs with every node on the machine hidden', () => {
+  it('bin/detect runs with every node on the machine hidden', ({ skip }) => {
+    skipWhen(
+      skip,
+      !canHideNode(),
+      'cannot make a mount namespace here (unshare -m): needs root or user namespaces',
+    );
     const result = runDetect(ROOT, { hideNode: true });
     expect(result.error).toBeUndefined();
     expect(result.stderr).not.toContain('node is still runnable');
@@ -53,6 +59,15 @@ describe('bin/ executables', () => {
 });
 
 describe('buildpack.toml', () => {
+  it('declares both targets, and stacks "*" for older pack (ignored where targets exist)', () => {
+    const descriptor = TOML.parse(readFileSync(join(ROOT, 'buildpack.toml'), 'utf8'));
+    expect(descriptor['targets']).toEqual([
+      { os: 'linux', arch: 'amd64' },
+      { os: 'linux', arch: 'arm64' },
+    ]);
+    expect(descriptor['stacks']).toEqual([{ id: '*' }]);
+  });
+
   it('has the version of package.json', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const descriptor = TOML.parse(readFileSync(join(ROOT, 'buildpack.toml'), 'utf8'));

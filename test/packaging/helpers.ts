@@ -122,11 +122,42 @@ export function everyNode(): string[] {
   return [...found];
 }
 
-/** qemu-user with a Debian cross sysroot (qemu-user, libc6-arm64-cross, libstdc++6-arm64-cross), if here. */
+/**
+ * qemu-user (qemu-aarch64 from qemu-user, or qemu-aarch64-static from qemu-user-static) with a Debian cross
+ * sysroot (libc6-arm64-cross, libstdc++6-arm64-cross), if here.
+ */
 export function aarch64Emulator(): string[] | null {
   const sysroot = '/usr/aarch64-linux-gnu';
-  const found = spawnSync('qemu-aarch64', ['-version']).status === 0;
-  return found && existsSync(join(sysroot, 'lib', 'libstdc++.so.6')) ? ['qemu-aarch64', '-L', sysroot] : null;
+  if (!existsSync(join(sysroot, 'lib', 'libstdc++.so.6'))) return null;
+  const qemu = ['qemu-aarch64', 'qemu-aarch64-static'].find(
+    (name) => spawnSync(name, ['-version']).status === 0,
+  );
+  return qemu === undefined ? null : [qemu, '-L', sysroot];
+}
+
+/** Why the arm64 executable cannot be run here, for the skipped test's note. */
+export const NO_AARCH64_EMULATOR =
+  'no qemu-aarch64 with an arm64 sysroot: apt-get install qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross';
+
+/** Whether `file` still has an ELF symbol table (.symtab), by readelf; null when readelf is missing. */
+export function hasSymbolTable(file: string): boolean | null {
+  const result = spawnSync('readelf', ['--section-headers', '--wide', file], { encoding: 'utf8' });
+  if (result.status !== 0) return null;
+  return /\s\.symtab\s/.test(result.stdout);
+}
+
+/**
+ * Skips the running test when `condition` holds, saying why on stderr (vitest's default reporter shows a
+ * test's console output, not a skip note), so no test is skipped silently.
+ */
+export function skipWhen(
+  skip: (condition: boolean, note?: string) => void,
+  condition: boolean,
+  why: string,
+): void {
+  if (!condition) return;
+  console.warn(`skipped: ${why}`);
+  skip(true, why);
 }
 
 /** Node prints this on every start when a SEA's code cache was made for another architecture. */

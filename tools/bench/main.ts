@@ -1,22 +1,9 @@
-/**
- * `npm run bench -- [options]`: measures the built buildpack (bin/detect, bin/build) against curl | tar on
- * the same assets from a GitHub look-alike on 127.0.0.1, and checks the figures against the issue's goals.
- *
- *   --rounds N         cold rounds per comparison (default 5); warm rebuilds default to 2N, detect runs to 4N
- *   --warm-rounds N    warm rebuild rounds
- *   --detect-rounds N  bin/detect runs
- *   --rss-sizes LIST   asset sizes in MiB for the peak-RSS runs (default 256,1024)
- *   --rss-method M     gnu-time or poll-vmhwm (default: gnu-time when /usr/bin/time exists)
- *   --quick            a smoke run: 1 cold round, 3 warm, 5 detect, peak RSS at 256 MiB only
- *   --cache DIR        where the generated assets are kept between runs (default .bench)
- *   --buildpack DIR    the built buildpack (default .)
- *   --only LIST        measure only some of: several,large,warm,detect,rss (default all)
- */
+/** `npm run bench`: the buildpack against curl | tar; USAGE below says what it does and takes. */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../../scripts/_cli.mjs';
 import { startFakeGitHub, type FakeGitHub } from '../fake-github/index.js';
 import { runLifecycle, type LifecycleResult } from '../lifecycle/lifecycle.js';
 import { prepareBenchAssets, type BenchAsset } from './bench-assets.js';
@@ -55,20 +42,37 @@ interface RssFigure {
 
 const MB = 1e6;
 
+const USAGE = `usage: npm run bench -- [options]
+Measures the built buildpack (bin/detect, bin/build) against curl | tar on
+the same assets from a GitHub look-alike on 127.0.0.1, and checks the figures against the issue's goals.
+  --rounds N         cold rounds per comparison (default 5); warm rebuilds default to 2N, detect runs to 4N
+  --warm-rounds N    warm rebuild rounds
+  --detect-rounds N  bin/detect runs
+  --rss-sizes LIST   asset sizes in MiB for the peak-RSS runs (default 256,1024)
+  --rss-method M     gnu-time or poll-vmhwm (default: gnu-time when /usr/bin/time exists)
+  --quick            a smoke run: 1 cold round, 3 warm, 5 detect, peak RSS at 256 MiB only
+  --cache DIR        where the generated assets are kept between runs (default .bench)
+  --buildpack DIR    the built buildpack (default .)
+  --only LIST        measure only some of: several,large,warm,detect,rss (default all)
+  -h, --help         this text`;
+
 function readOptions(): Options {
-  const { values } = parseArgs({
-    options: {
-      rounds: { type: 'string' },
-      'warm-rounds': { type: 'string' },
-      'detect-rounds': { type: 'string' },
-      'rss-sizes': { type: 'string' },
-      'rss-method': { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      cache: { type: 'string', default: '.bench' },
-      buildpack: { type: 'string', default: '.' },
-      only: { type: 'string' },
+  const { values } = parseCommandLine(
+    {
+      options: {
+        rounds: { type: 'string' },
+        'warm-rounds': { type: 'string' },
+        'detect-rounds': { type: 'string' },
+        'rss-sizes': { type: 'string' },
+        'rss-method': { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        cache: { type: 'string', default: '.bench' },
+        buildpack: { type: 'string', default: '.' },
+        only: { type: 'string' },
+      },
     },
-  });
+    USAGE,
+  );
   const count = (name: string, raw: string | undefined, fallback: number, max = 1000): number => {
     if (raw === undefined) return fallback;
     const value = Number(raw);

@@ -343,6 +343,32 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       created_at: '2025-06-03T00:00:00Z',
       updated_at: '2025-06-03T00:00:00Z',
       browser_download_url: `${apiUrl}/${owner}/${name}/releases/download/${encodeURIComponent(asset.release.release.tag)}/${encodeURIComponent(asset.asset.name)}`,
+      uploader: releaseBot(),
+    };
+  }
+
+  // The account GitHub names as a release's author and an asset's uploader (simple-user in its description).
+  function releaseBot(): Record<string, unknown> {
+    const user = `${apiUrl}/users/release-bot`;
+    return {
+      login: 'release-bot',
+      id: 1,
+      node_id: 'U_1',
+      avatar_url: `${apiUrl}/avatars/release-bot`,
+      gravatar_id: '',
+      url: user,
+      html_url: `${apiUrl}/release-bot`,
+      followers_url: `${user}/followers`,
+      following_url: `${user}/following{/other_user}`,
+      gists_url: `${user}/gists{/gist_id}`,
+      starred_url: `${user}/starred{/owner}{/repo}`,
+      subscriptions_url: `${user}/subscriptions`,
+      organizations_url: `${user}/orgs`,
+      repos_url: `${user}/repos`,
+      events_url: `${user}/events{/privacy}`,
+      received_events_url: `${user}/received_events`,
+      type: 'Bot',
+      site_admin: false,
     };
   }
 
@@ -352,9 +378,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       url: `${apiUrl}/repos/${owner}/${name}/releases/${release.id}`,
       assets_url: `${apiUrl}/repos/${owner}/${name}/releases/${release.id}/assets`,
       html_url: `${apiUrl}/${owner}/${name}/releases/tag/${encodeURIComponent(release.release.tag)}`,
+      upload_url: `${apiUrl}/repos/${owner}/${name}/releases/${release.id}/assets{?name,label}`,
+      tarball_url: `${apiUrl}/repos/${owner}/${name}/tarball/${encodeURIComponent(release.release.tag)}`,
+      zipball_url: `${apiUrl}/repos/${owner}/${name}/zipball/${encodeURIComponent(release.release.tag)}`,
       id: release.id,
+      author: releaseBot(),
       node_id: `RE_${release.id}`,
       tag_name: release.release.tag,
+      target_commitish: 'main',
       name: release.release.tag,
       draft: release.release.draft === true,
       prerelease: release.release.prerelease === true,

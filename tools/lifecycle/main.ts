@@ -1,40 +1,43 @@
-/**
- * `npm run lifecycle -- [options] APP_DIR`: runs this buildpack's detect and build on an app the way the CNB
- * lifecycle would, then prints what landed where in the image. Run it twice for a rebuild.
- *
- *   --env NAME=VALUE    a user variable, as pack build --env gives it (repeatable)
- *   --target OS/ARCH    the target platform (default linux/amd64)
- *   --state DIR         where the cache and previous image are kept (default .lifecycle/<app name>)
- *   --fresh             forget the cache and the previous image first
- *   --demo              serve the seed releases from a GitHub look-alike on loopback and build against it
- */
+/** `npm run lifecycle`: the local CNB lifecycle on an app; USAGE below says what it does and takes. */
 import { readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../../scripts/_cli.mjs';
 import { startFakeGitHub, type FakeGitHub } from '../fake-github/index.js';
 import { buildSeedReleases } from '../seed-releases/seed-releases.js';
 import { runLifecycle } from './lifecycle.js';
 
 const DEMO_API_PORT = 41235;
 
+const USAGE = `usage: npm run lifecycle -- [options] APP_DIR
+Runs this buildpack's detect and build on APP_DIR the way the CNB lifecycle would, then prints what landed
+where in the image. Run it twice for a rebuild.
+  --env NAME=VALUE    a user variable, as pack build --env gives it (repeatable; --env NAME takes it from here)
+  --target OS/ARCH    the target platform (default linux/amd64)
+  --state DIR         where the cache and previous image are kept (default .lifecycle/<app name>)
+  --fresh             forget the cache and the previous image first
+  --demo              serve the seed releases from a GitHub look-alike on loopback and build against it
+  --buildpack DIR     the built buildpack (default .)
+  -h, --help          this text`;
+
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      env: { type: 'string', multiple: true, default: [] },
-      target: { type: 'string', default: 'linux/amd64' },
-      state: { type: 'string' },
-      fresh: { type: 'boolean', default: false },
-      demo: { type: 'boolean', default: false },
-      buildpack: { type: 'string', default: '.' },
+  const { values, positionals } = parseCommandLine(
+    {
+      allowPositionals: true,
+      options: {
+        env: { type: 'string', multiple: true, default: [] },
+        target: { type: 'string', default: 'linux/amd64' },
+        state: { type: 'string' },
+        fresh: { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
+        buildpack: { type: 'string', default: '.' },
+      },
     },
-  });
+    USAGE,
+  );
   const appDir = positionals[0];
   if (appDir === undefined) {
-    console.error(
-      'usage: npm run lifecycle -- [--env NAME=VALUE] [--target linux/arm64] [--fresh] [--demo] APP_DIR',
-    );
+    console.error(USAGE);
     return 2;
   }
   const stateDir = values.state ?? path.join('.lifecycle', path.basename(path.resolve(appDir)));
