@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubApiError } from '../../src/github/github-api-error.js';
 import { createGitHubClient, type ResolveReleaseRequest } from '../../src/github/client.js';
-import { RateLimitError } from '../../src/github/rate-limit-error.js';
-import { ReleaseNotFoundError } from '../../src/github/release-not-found-error.js';
-import { RepoNotFoundError } from '../../src/github/repo-not-found-error.js';
-import { TokenRejectedError } from '../../src/github/token-rejected-error.js';
+import { RateLimitError } from '../../src/download/errors.js';
+import {
+  GitHubApiError,
+  ReleaseNotFoundError,
+  RepoNotFoundError,
+  TokenRejectedError,
+} from '../../src/github/errors.js';
 import type { Token } from '../../src/github/token.js';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
 import { errorText, fastRetry, makeTempDir, recordingLogger, writeAssetFile } from './helpers.js';
