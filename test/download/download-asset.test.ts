@@ -6,7 +6,11 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { downloadAsset, type DownloadOptions, type DownloadRequest } from '../../src/download/download-asset.js';
+import {
+  downloadAsset,
+  type DownloadOptions,
+  type DownloadRequest,
+} from '../../src/download/download-asset.js';
 import { DownloadError, RateLimitError } from '../../src/download/errors.js';
 import type { Token } from '../../src/github/token.js';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
@@ -80,7 +84,11 @@ function request(repo: string, name: string, tok: Token | undefined = undefined)
 }
 
 /** The token's origin comes from configuration (BP_GITHUB_API_URL): here, the look-alike's API. */
-function download<T>(req: DownloadRequest, consume: (body: Readable) => Promise<T>, options: DownloadOptions) {
+function download<T>(
+  req: DownloadRequest,
+  consume: (body: Readable) => Promise<T>,
+  options: DownloadOptions,
+) {
   return downloadAsset(req, consume, { apiUrl: gh.apiUrl, ...options });
 }
 
