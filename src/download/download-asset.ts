@@ -321,7 +321,7 @@ async function readLocalFile<T>(
   try {
     const { size } = await stat(path);
     const result = await hashAndConsume(createReadStream(path), consume, size, request.expectedSize);
-    logger.debug(`read ${path}: ${result.bytes} bytes in ${Math.round(performance.now() - began)} ms`);
+    logger.debug(`Read ${result.bytes} bytes from ${path} in ${Math.round(performance.now() - began)} ms.`);
     return result;
   } catch (error) {
     const code = networkErrorCode(error instanceof ConsumeFailure ? error.error : error);

@@ -12,12 +12,7 @@ import { readCapped, ReadLimitExceeded } from '../download/bounded-read.js';
 import { createDispatcher } from '../download/http-dispatcher.js';
 import { describeNetworkFailure } from '../download/network-failure.js';
 import { redirectTarget, RedirectRefused, REDIRECT_STATUS, tokenFor } from '../download/redirects.js';
-import {
-  describeFailure,
-  withRetries,
-  type AttemptFailure,
-  type RetryOptions,
-} from '../download/retry-policy.js';
+import { withRetries, type AttemptFailure, type RetryOptions } from '../download/retry-policy.js';
 import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import {
@@ -133,8 +128,6 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         authenticated: request.token !== undefined,
         toFailure,
         fail: (error, attempts) => apiError(error, attempts, display, what, request.token),
-        onRetry: (attempt, error) =>
-          logger.debug(`Attempt ${attempt} of ${display} failed: ${describeFailure(toFailure(error))}.`),
       },
     );
   }

@@ -256,6 +256,18 @@ describe('resolveRelease', () => {
     expect(error.message).toContain('HTTPS_PROXY');
   });
 
+  it('writes debug lines as sentences, not octokit codes', async () => {
+    const { logger, lines } = recordingLogger();
+    gh.faults.add({ match: '/releases/latest', kind: { type: 'status', status: 502 } });
+    await client(logger).resolveRelease(req('tool', undefined));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}\[debug\] GitHub answered GET \/repos\/acme\/tool\/releases\/latest with 200 \(\d+ bytes, \d+ ms\)\.$/,
+      ),
+    );
+    expect(lines.join('\n')).not.toMatch(/octokit|with id|undefined/);
+  });
+
   it('never lets the token into logs or errors, debug level included', async () => {
     const { logger, lines } = recordingLogger();
     const texts: string[] = [];
