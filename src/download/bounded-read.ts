@@ -1,7 +1,8 @@
 /** Reading an answer into memory with a bound, so a hostile or broken server cannot exhaust it. */
+import { PermanentFailure } from './network-failure.js';
 
 /** The body ran past `limit` bytes. */
-export class ReadLimitExceeded extends Error {
+export class ReadLimitExceeded extends PermanentFailure {
   constructor(readonly limit: number) {
     super(`the answer is larger than ${limit} bytes`);
   }

@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.js';
 import { readCapped } from './bounded-read.js';
 import { accessAdvice, DownloadError, type Credential } from './errors.js';
 import { createDispatcher, displayUrl, networkErrorCode } from './http-dispatcher.js';
-import { describeNetworkFailure } from './network-failure.js';
+import { describeNetworkFailure, networkAttemptFailure, PermanentFailure } from './network-failure.js';
 import {
   authorizationFor,
   redirectTarget,
@@ -160,7 +160,7 @@ class BodySizeFailure extends Error {
 }
 
 /** The whole download took longer than its size allows at the slowest accepted speed. */
-class DeadlineFailure extends Error {
+class DeadlineFailure extends PermanentFailure {
   constructor(
     readonly seconds: number,
     readonly size: number,
@@ -171,7 +171,7 @@ class DeadlineFailure extends Error {
 }
 
 /** `consume` failed on its own (not because the body broke): not a network problem, not retried. */
-class ConsumeFailure extends Error {
+class ConsumeFailure extends PermanentFailure {
   constructor(readonly error: unknown) {
     super(error instanceof Error ? error.message : String(error), { cause: error });
   }
@@ -348,15 +348,7 @@ function toFailure(error: unknown): AttemptFailure {
     };
   }
   if (error instanceof BodySizeFailure) return { retryable: error.retryable, code: 'TRUNCATED' };
-  if (
-    error instanceof ConsumeFailure ||
-    error instanceof RedirectRefused ||
-    error instanceof DeadlineFailure
-  ) {
-    return { retryable: false };
-  }
-  const failure = describeNetworkFailure(error, '');
-  return { code: failure.code, retryable: failure.permanent ? false : undefined };
+  return networkAttemptFailure(error);
 }
 
 function downloadError(error: unknown, attempts: number, request: DownloadRequest, url: URL): DownloadError {

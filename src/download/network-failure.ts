@@ -1,4 +1,6 @@
+import { BuildpackError } from '../errors.js';
 import { networkErrorCode } from './http-dispatcher.js';
+import type { AttemptFailure } from './retry-policy.js';
 
 /** A request that got no answer, in words: what happened, whether another try can help, what to do. */
 export interface NetworkFailure {
@@ -60,6 +62,19 @@ export function describeNetworkFailure(error: unknown, url: URL | string): Netwo
     permanent: false,
     advice: `Check network access to ${host} (${PROXY_ADVICE}).`,
   };
+}
+
+/** A failure inside one attempt that no retry can fix: a refused redirect, a body past its bound. */
+export class PermanentFailure extends Error {}
+
+/**
+ * A request without a (complete) answer, as the retry policy sees it: a PermanentFailure, a BuildpackError,
+ * an unknown host or an untrusted certificate is not retried; other network errors are.
+ */
+export function networkAttemptFailure(error: unknown): AttemptFailure {
+  if (error instanceof PermanentFailure || error instanceof BuildpackError) return { retryable: false };
+  const failure = describeNetworkFailure(error, '');
+  return { code: failure.code, retryable: failure.permanent ? false : undefined };
 }
 
 function transientWords(code: string, host: string): string {

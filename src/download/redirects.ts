@@ -5,6 +5,7 @@
  */
 import { BuildpackError } from '../errors.js';
 import type { Credential } from './errors.js';
+import { PermanentFailure } from './network-failure.js';
 
 export const MAX_REDIRECTS = 5;
 export const REDIRECT_STATUS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -18,7 +19,7 @@ export interface ScopedCredential {
 }
 
 /** A redirect that no retry can make work: a loop, too many hops, a non-HTTP target, no Location. */
-export class RedirectRefused extends Error {
+export class RedirectRefused extends PermanentFailure {
   constructor(readonly reason: string) {
     super(reason);
   }

@@ -10,7 +10,7 @@ import {
 } from 'undici';
 import { readCapped, ReadLimitExceeded } from '../download/bounded-read.js';
 import { createDispatcher } from '../download/http-dispatcher.js';
-import { describeNetworkFailure } from '../download/network-failure.js';
+import { describeNetworkFailure, networkAttemptFailure } from '../download/network-failure.js';
 import { redirectTarget, RedirectRefused, REDIRECT_STATUS, tokenFor } from '../download/redirects.js';
 import { withRetries, type AttemptFailure, type RetryOptions } from '../download/retry-policy.js';
 import { BuildpackError } from '../errors.js';
@@ -318,16 +318,7 @@ function toFailure(error: unknown): AttemptFailure {
       message: githubMessage(error.response.data),
     };
   }
-  const cause = unwrapFetchError(error);
-  if (
-    cause instanceof RedirectRefused ||
-    cause instanceof ReadLimitExceeded ||
-    cause instanceof BuildpackError
-  ) {
-    return { retryable: false };
-  }
-  const failure = describeNetworkFailure(cause, '');
-  return { code: failure.code, retryable: failure.permanent ? false : undefined };
+  return networkAttemptFailure(unwrapFetchError(error));
 }
 
 function githubMessage(data: unknown): string | undefined {
