@@ -319,7 +319,10 @@ async function readLocalFile<T>(
   const path = fileURLToPath(url);
   const began = performance.now();
   try {
-    const { size } = await stat(path);
+    const stats = await stat(path);
+    // A FIFO or a device would be read without end (or block forever).
+    if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
+    const { size } = stats;
     const result = await hashAndConsume(createReadStream(path), consume, size, request.expectedSize);
     logger.debug(`Read ${result.bytes} bytes from ${path} in ${Math.round(performance.now() - began)} ms.`);
     return result;

@@ -67,7 +67,8 @@ function readText(path: string | undefined): string | undefined {
   if (path === undefined || path === '') return undefined;
   try {
     // Certificate files are small; a cap keeps a path pointing at a device from reading forever.
-    if (!statSync(path).isFile() || statSync(path).size > 16 * 1024 * 1024) return undefined;
+    const stats = statSync(path);
+    if (!stats.isFile() || stats.size > 16 * 1024 * 1024) return undefined;
     return readFileSync(path, 'latin1');
   } catch {
     return undefined;

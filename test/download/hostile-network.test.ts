@@ -3,13 +3,16 @@
  * loops, file:// targets, floods and trickles, tokens that are not header-safe. The token must reach only
  * the configured API origin; every read must end; every refusal must say what happened, at once.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadAsset } from '../../src/download/download-asset.js';
 import { DownloadError } from '../../src/download/errors.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import { GitHubApiError } from '../../src/github/errors.js';
 import type { Token } from '../../src/github/token.js';
-import { collect, fastRetry, recordingLogger } from '../github/helpers.js';
+import { collect, fastRetry, makeTempDir, recordingLogger } from '../github/helpers.js';
 import { failure } from '../helpers/failure.js';
 import { releaseJson, startServer, type TestServer } from './test-server.js';
 
@@ -167,6 +170,19 @@ describe('every read is bounded', () => {
     expect(error).toBeInstanceOf(DownloadError);
     expect(error.message).toContain(`the body runs past the ${BODY.length} bytes the release announced`);
     expect(storage.requests).toHaveLength(1);
+  });
+
+  it('refuses a file:// mirror that is a FIFO instead of blocking on it', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      const fifo = join(dir, 'tool');
+      execFileSync('mkfifo', [fifo]);
+      const error = await failure(download(pathToFileURL(fifo).href, 'https://api.github.com', undefined));
+      expect(error).toBeInstanceOf(DownloadError);
+      expect(error.message).toContain(`${fifo} is not a regular file`);
+    } finally {
+      await cleanup();
+    }
   });
 
   it('gives a trickling body an overall deadline that scales with its size', async () => {
