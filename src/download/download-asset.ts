@@ -397,7 +397,7 @@ function downloadError(error: unknown, attempts: number, request: DownloadReques
         ...base,
         reason: `it did not finish within ${error.seconds} s, the time allowed for ${error.size} bytes at ${Math.round(error.speed / 1024)} KiB/s or faster`,
         advice:
-          'The server sends too slowly (or trickles on purpose); retry later, or lower the minimum speed if the link is really this slow.',
+          'The server sends too slowly (or trickles on purpose): retry later, or lower BP_GITHUB_ASSETS_MIN_SPEED (KiB/s) if the link is really this slow.',
       },
       { cause: error },
     );

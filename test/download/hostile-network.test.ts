@@ -206,6 +206,7 @@ describe('every read is bounded', () => {
     timers.forEach(clearInterval);
     expect(error).toBeInstanceOf(DownloadError);
     expect(error.message).toMatch(/did not finish within 1 s, the time allowed for 200 bytes/);
+    expect(error.message).toContain('BP_GITHUB_ASSETS_MIN_SPEED');
     expect(storage.requests).toHaveLength(1);
   });
 });
