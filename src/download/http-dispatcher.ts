@@ -20,32 +20,51 @@ export interface TrustOptions {
  * timeout, and the read timeout applied to the headers and to each gap between body chunks.
  */
 export function createDispatcher(retry: RetryOptions, trust: TrustOptions = {}): Dispatcher {
-  const ca = trustedCertificates(trust);
+  // One secure context for every connection: passing `ca` instead would parse every PEM on each handshake.
+  const secureContext = tls.createSecureContext({ ca: trustedCertificates(trust) });
   return new EnvHttpProxyAgent({
-    connect: { timeout: retry.connectTimeoutMs, ca },
-    // Through a proxy, the TLS session to the server and the one to an https:// proxy check the same CAs.
-    requestTls: { ca },
-    proxyTls: { ca },
+    connect: { timeout: retry.connectTimeoutMs, secureContext },
+    // Through a proxy, the TLS session to the server and the one to an https:// proxy trust the same CAs.
+    requestTls: { secureContext },
+    proxyTls: { secureContext },
     headersTimeout: retry.readTimeoutMs,
     bodyTimeout: retry.readTimeoutMs,
   });
 }
 
 /**
- * Every CA the build should trust, the way platforms hand them over: Node's bundled Mozilla store, the
- * system store, SSL_CERT_FILE / SSL_CERT_DIR (what Paketo's CA certificates buildpack and most build
- * platforms set), NODE_EXTRA_CA_CERTS (read here too, since a build variable arrives after Node started),
- * and the PEMs of `ca-certificates` bindings. Files that cannot be read are skipped: a stale variable must not
- * stop a build that does not need it, and a missing CA shows up as a clear certificate error.
+ * The system's CA bundle, where distributions keep it (the list Go's crypto/x509 reads on Linux). One file
+ * read, where scanning /etc/ssl/certs through tls.getCACertificates('system') takes a quarter of a second.
+ */
+const SYSTEM_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt', // Debian, Ubuntu, Gentoo, Arch
+  '/etc/pki/tls/certs/ca-bundle.crt', // Fedora, RHEL 6
+  '/etc/ssl/ca-bundle.pem', // openSUSE
+  '/etc/pki/tls/cacert.pem', // OpenELEC
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', // CentOS, RHEL 7
+  '/etc/ssl/cert.pem', // Alpine
+];
+
+/**
+ * Every CA the build should trust, the way platforms hand them over: the system store (or, on an image
+ * without one, Node's bundled Mozilla store), SSL_CERT_FILE / SSL_CERT_DIR (what Paketo's CA certificates
+ * buildpack and most build platforms set), NODE_EXTRA_CA_CERTS (read here too, since a build variable
+ * arrives after Node started), and the PEMs of `ca-certificates` bindings; each adds to the others. Files
+ * that cannot be read are skipped: a stale variable must not stop a build that does not need it, and a
+ * missing CA shows up as a clear certificate error.
  */
 export function trustedCertificates(trust: TrustOptions = {}): string[] {
   const env = trust.env ?? process.env;
-  const pems = new Set<string>(tls.rootCertificates);
+  const pems = new Set<string>();
   const add = (text: string | undefined): void => {
     for (const pem of splitPems(text ?? '')) pems.add(pem);
   };
+  for (const bundle of SYSTEM_BUNDLES) {
+    add(readText(bundle));
+    if (pems.size > 0) break;
+  }
+  if (pems.size === 0) for (const pem of tls.rootCertificates) pems.add(pem);
   if (typeof tls.getCACertificates === 'function') {
-    for (const pem of tls.getCACertificates('system')) pems.add(pem);
     for (const pem of tls.getCACertificates('extra')) pems.add(pem);
   }
   add(readText(env['SSL_CERT_FILE']));

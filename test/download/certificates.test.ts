@@ -4,12 +4,16 @@
  * and without it the failure is immediate and says what to do. DNS failures are immediate too.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadAsset } from '../../src/download/download-asset.js';
 import { DownloadError } from '../../src/download/errors.js';
-import { createDispatcher, type TrustOptions } from '../../src/download/http-dispatcher.js';
+import {
+  createDispatcher,
+  trustedCertificates,
+  type TrustOptions,
+} from '../../src/download/http-dispatcher.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import { GitHubApiError } from '../../src/github/errors.js';
 import { collect, fastRetry, makeTempDir, recordingLogger } from '../github/helpers.js';
@@ -98,6 +102,20 @@ describe('certificates the way the platform gives them', () => {
       expect((await resolveAndDownload(trust())).equals(BODY)).toBe(true);
     });
   }
+
+  const debianBundle = '/etc/ssl/certs/ca-certificates.crt';
+  it.skipIf(!existsSync(debianBundle))(
+    `trusts the system store (skipped where ${debianBundle} does not exist)`,
+    () => {
+      const trusted = new Set(trustedCertificates({ env: {} }));
+      const system =
+        readFileSync(debianBundle, 'latin1').match(
+          /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+        ) ?? [];
+      expect(system.length).toBeGreaterThan(0);
+      for (const pem of system) expect(trusted.has(pem)).toBe(true);
+    },
+  );
 
   it('fails at once without the CA, naming the host, the problem and the three ways', async () => {
     const before = server.requests.length;
