@@ -22,7 +22,7 @@ import {
   TokenRejectedError,
   type ReleaseHint,
 } from './errors.js';
-import type { Release, ReleaseAsset } from './release.js';
+import { asRecord, parseRelease, type Release } from './release.js';
 import type { Token } from './token.js';
 
 export interface GitHubClientOptions {
@@ -332,63 +332,4 @@ function parseJson(body: Buffer): unknown {
   } catch {
     return undefined;
   }
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-/** Checks and narrows GitHub's release JSON: odd answers become a clear error, not a crash later. */
-function parseRelease(
-  data: unknown,
-  etag: string | undefined,
-  display: string,
-  apiUrl: string,
-  request: ResolveReleaseRequest,
-): Release {
-  const release = asRecord(data);
-  const unexpected = (what: string): GitHubApiError =>
-    new GitHubApiError({
-      request: `release ${display} of ${request.owner}/${request.name}`,
-      status: undefined,
-      attempts: 1,
-      reason: `unexpected answer: ${what}`,
-      apiUrl,
-    });
-  if (release === undefined) throw unexpected('not a JSON object');
-  const id = release['id'];
-  const tag = release['tag_name'];
-  const assets = release['assets'];
-  if (typeof id !== 'number' || typeof tag !== 'string' || !Array.isArray(assets)) {
-    throw unexpected('no id, tag_name or assets');
-  }
-  return {
-    id,
-    tag,
-    etag,
-    assets: assets.map((item: unknown, index): ReleaseAsset => {
-      const asset = asRecord(item);
-      const digest = asset?.['digest'];
-      if (
-        asset === undefined ||
-        typeof asset['id'] !== 'number' ||
-        typeof asset['name'] !== 'string' ||
-        typeof asset['size'] !== 'number' ||
-        typeof asset['url'] !== 'string' ||
-        typeof asset['browser_download_url'] !== 'string'
-      ) {
-        throw unexpected(`asset ${index + 1} lacks id, name, size or URLs`);
-      }
-      return {
-        id: asset['id'],
-        name: asset['name'],
-        size: asset['size'],
-        digest: typeof digest === 'string' ? digest : null,
-        apiUrl: asset['url'],
-        browserDownloadUrl: asset['browser_download_url'],
-      };
-    }),
-  };
 }
