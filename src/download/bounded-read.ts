@@ -1,6 +1,9 @@
 /** Reading an answer into memory with a bound, so a hostile or broken server cannot exhaust it. */
 import { PermanentFailure } from './network-failure.js';
 
+/** Error answers are read for the server's message only: their first 64 KiB. */
+export const ERROR_BODY_CAP = 64 * 1024;
+
 /** The body ran past `limit` bytes. */
 export class ReadLimitExceeded extends PermanentFailure {
   constructor(readonly limit: number) {

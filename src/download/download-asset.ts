@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { request as httpRequest, type Dispatcher } from 'undici';
 import type { Logger } from '../log/logger.js';
-import { readCapped } from './bounded-read.js';
+import { ERROR_BODY_CAP, readCapped } from './bounded-read.js';
 import { accessAdvice, DownloadError, type Credential } from './errors.js';
 import { createDispatcher, displayUrl, networkErrorCode } from './http-dispatcher.js';
 import { describeNetworkFailure, networkAttemptFailure, PermanentFailure } from './network-failure.js';
@@ -59,8 +59,6 @@ const DEFAULT_USER_AGENT = 'github-release-assets-buildpack';
 export const DEFAULT_API_URL = 'https://api.github.com';
 /** 32 KiB/s: a 100 MB asset may take 50 minutes, far slower than any working link. */
 export const DEFAULT_MIN_BYTES_PER_SECOND = 32 * 1024;
-/** Error bodies are read for GitHub's (or the storage's) message only. */
-const ERROR_BODY_CAP = 64 * 1024;
 
 /**
  * GETs the asset (Accept: application/octet-stream), follows redirects itself (at most 5, http(s) only, no

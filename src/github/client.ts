@@ -8,7 +8,7 @@ import {
   type RequestInfo,
   type RequestInit,
 } from 'undici';
-import { readCapped, ReadLimitExceeded } from '../download/bounded-read.js';
+import { ERROR_BODY_CAP, readCapped, ReadLimitExceeded } from '../download/bounded-read.js';
 import { createDispatcher } from '../download/http-dispatcher.js';
 import { describeNetworkFailure, networkAttemptFailure } from '../download/network-failure.js';
 import { redirectTarget, RedirectRefused, REDIRECT_STATUS, tokenFor } from '../download/redirects.js';
@@ -71,8 +71,6 @@ type Call = (options: CallOptions) => Promise<{ status: number; headers: { etag?
 
 const HINT_PAGE_SIZE = 100;
 export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
-/** Error answers are read for GitHub's message only. */
-const ERROR_BODY_CAP = 64 * 1024;
 const ignore = (): void => undefined;
 
 /** A GitHub REST client for release look-ups, with the shared retry policy and messages that say what to do. */
@@ -108,6 +106,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         const elapsed = (): number => Math.round(performance.now() - began);
         try {
           const response = await call({ headers, request: { parseSuccessResponseBody: false } });
+          // With parseSuccessResponseBody false, octokit hands over the body stream (its types still say JSON).
           const body = await readCapped(response.data as AsyncIterable<Uint8Array>, maxAnswerBytes, 'refuse');
           logger.debug(
             `GitHub answered ${display} with ${response.status} (${body.length} bytes, ${elapsed()} ms).`,
