@@ -1,5 +1,6 @@
 import { ConfigError } from './config/config-error.js';
 import type { EnvLookup, ServiceBinding } from './cnb/platform-env.js';
+import type { TrustOptions } from './download/http-dispatcher.js';
 
 /** Buildpack-wide settings from BP_* variables; read once, in one place. */
 export interface Settings {
@@ -11,7 +12,16 @@ export interface Settings {
   readonly maxWaitMs: number;
   readonly mirror: string | undefined;
   readonly sbom: boolean;
+  /** Cap on one GitHub API answer, far above a release with thousands of assets. */
+  readonly maxApiBytes: number;
+  /** Slowest average download speed tolerated before a download is given up (KiB/s). */
+  readonly minSpeedKiB: number;
+  /** Certificate authorities the platform supplies, beside the system store. */
+  readonly certificates: TrustOptions;
 }
+
+/** Variables that name extra certificate authorities, as build images and Node read them. */
+const CERTIFICATE_VARIABLES = ['SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS'];
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
@@ -31,6 +41,21 @@ export function readSettings(env: EnvLookup, bindings: readonly ServiceBinding[]
     // An artifact proxy may need basic auth in its URL; the logger redacts it like a token.
     mirror: chooseMirror(readUrl(env, 'BP_GITHUB_ASSETS_MIRROR', MIRROR_PROTOCOLS, true), bindings),
     sbom: !readBoolean(env, 'BP_DISABLE_SBOM', false),
+    maxApiBytes: readInteger(
+      env,
+      'BP_GITHUB_ASSETS_MAX_API_BYTES',
+      64 * 1024 ** 2,
+      1024,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    minSpeedKiB: readInteger(env, 'BP_GITHUB_ASSETS_MIN_SPEED', 32, 1, 1024 ** 2),
+    certificates: {
+      // Paketo's ca-certificates binding: every key of it is one PEM file.
+      bindingCertificates: bindings
+        .filter((binding) => binding.type === 'ca-certificates')
+        .flatMap((binding) => [...binding.entries.values()]),
+      env: Object.fromEntries(CERTIFICATE_VARIABLES.map((name) => [name, env(name)])),
+    },
   };
 }
 

@@ -5,16 +5,27 @@ import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { request as httpRequest, type Dispatcher } from 'undici';
-import type { Token } from '../github/token.js';
 import type { Logger } from '../log/logger.js';
-import { DownloadError } from './download-error.js';
+import { ERROR_BODY_CAP, readCapped } from './bounded-read.js';
+import { accessAdvice, DownloadError, type Credential } from './errors.js';
 import { createDispatcher, displayUrl, networkErrorCode } from './http-dispatcher.js';
+import { describeNetworkFailure, networkAttemptFailure, PermanentFailure } from './network-failure.js';
+import {
+  authorizationFor,
+  redirectTarget,
+  RedirectRefused,
+  REDIRECT_STATUS,
+  tokenFor,
+  type ScopedCredential,
+} from './redirects.js';
 import { withRetries, type AttemptFailure, type RetryOptions } from './retry-policy.js';
 
 export interface DownloadRequest {
-  /** API asset URL, or a mirror's https:// or file:// URL. */
+  /** API asset URL, browser_download_url, or a mirror's https:// or file:// URL (which may hold user:password). */
   readonly url: string;
-  readonly token: Token | undefined;
+  /** Sent only to the configured API origin (DownloadOptions.apiUrl), whatever `url` says. */
+  readonly token: Credential | undefined;
+  /** The size the release announced: a body that runs past it is refused. */
   readonly expectedSize?: number | undefined;
   /** For messages: "grpc_health_probe-linux-amd64 from grpc-ecosystem/grpc-health-probe v0.4.24". */
   readonly label: string;
@@ -35,18 +46,27 @@ export interface DownloadOptions {
   readonly userAgent?: string | undefined;
   /** A connection pool shared with other requests of the build; by default each download has its own. */
   readonly dispatcher?: Dispatcher | undefined;
+  /** The configured API URL (BP_GITHUB_API_URL): its origin is the only one the token is sent to. */
+  readonly apiUrl?: string | undefined;
+  /**
+   * The slowest average speed accepted, in bytes per second: a download of N bytes must finish within the
+   * read timeout plus N / minBytesPerSecond, so a body trickling a byte every few seconds fails.
+   */
+  readonly minBytesPerSecond?: number | undefined;
 }
 
-const MAX_REDIRECTS = 5;
-const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_USER_AGENT = 'github-release-assets-buildpack';
+export const DEFAULT_API_URL = 'https://api.github.com';
+/** 32 KiB/s: a 100 MB asset may take 50 minutes, far slower than any working link. */
+export const DEFAULT_MIN_BYTES_PER_SECOND = 32 * 1024;
 
 /**
- * GETs the asset (Accept: application/octet-stream), follows redirects itself (at most 5), sending the
- * token only to the original origin, and hands the body to `consume` as a Readable that hashes sha256 as it
- * flows. `consume` is called afresh on every attempt. A retryable failure (network error, timeout, body
- * shorter than announced, 5xx, 408, 429, a rate limit within the wait cap) starts again from the original
- * URL, since signed storage URLs expire; other 4xx fail at once.
+ * GETs the asset (Accept: application/octet-stream), follows redirects itself (at most 5, http(s) only, no
+ * loops), sending the token only to the configured API origin and a mirror's user:password only to that
+ * mirror, and hands the body to `consume` as a Readable that hashes sha256 as it flows. `consume` is called
+ * afresh on every attempt. A retryable failure (network error, timeout, body shorter than announced, 5xx,
+ * 408, 429, a rate limit within the wait cap) starts again from the original URL, since signed storage URLs
+ * expire; other 4xx, certificate and DNS errors, refused redirects and over-long bodies fail at once.
  */
 export async function downloadAsset<T>(
   request: DownloadRequest,
@@ -72,11 +92,14 @@ export async function downloadAsset<T>(
       advice: 'Use an https://, http:// or file:// URL.',
     });
   }
+  const credentials = scopeCredentials(url, request.token, options.apiUrl ?? DEFAULT_API_URL);
+  url = credentials.url;
 
   const dispatcher = options.dispatcher ?? createDispatcher(options.retry);
   try {
     return await withRetries(
-      (attempt) => attemptDownload(url, request, consume, options, dispatcher, attempt),
+      (attempt) =>
+        attemptDownload(url, credentials.credential, request, consume, options, dispatcher, attempt),
       {
         retry: options.retry,
         logger: options.logger,
@@ -92,6 +115,25 @@ export async function downloadAsset<T>(
   }
 }
 
+/**
+ * The credential of this download and the URL without user:password. A mirror URL's own user:password
+ * belongs to the mirror's origin (it came from configuration); the token belongs to the API origin.
+ */
+function scopeCredentials(
+  url: URL,
+  token: Credential | undefined,
+  apiUrl: string,
+): { url: URL; credential: ScopedCredential | undefined } {
+  if (url.username === '' && url.password === '') return { url, credential: tokenFor(token, apiUrl) };
+  const basic = Buffer.from(
+    `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+  ).toString('base64');
+  const bare = new URL(url);
+  bare.username = '';
+  bare.password = '';
+  return { url: bare, credential: { authorization: `Basic ${basic}`, origin: bare.origin } };
+}
+
 /** An HTTP answer that was not the asset; carries what the policy and the message need. */
 class HttpStatusFailure extends Error {
   constructor(
@@ -104,7 +146,7 @@ class HttpStatusFailure extends Error {
   }
 }
 
-/** The body ended before Content-Length (or the expected size) was reached, or was longer than expected. */
+/** The body ended before Content-Length (or the expected size) was reached, or ran past the expected size. */
 class BodySizeFailure extends Error {
   constructor(
     readonly received: number,
@@ -115,8 +157,19 @@ class BodySizeFailure extends Error {
   }
 }
 
+/** The whole download took longer than its size allows at the slowest accepted speed. */
+class DeadlineFailure extends PermanentFailure {
+  constructor(
+    readonly seconds: number,
+    readonly size: number,
+    readonly speed: number,
+  ) {
+    super(`no complete body after ${seconds} s`);
+  }
+}
+
 /** `consume` failed on its own (not because the body broke): not a network problem, not retried. */
-class ConsumeFailure extends Error {
+class ConsumeFailure extends PermanentFailure {
   constructor(readonly error: unknown) {
     super(error instanceof Error ? error.message : String(error), { cause: error });
   }
@@ -124,6 +177,7 @@ class ConsumeFailure extends Error {
 
 async function attemptDownload<T>(
   start: URL,
+  credential: ScopedCredential | undefined,
   request: DownloadRequest,
   consume: (body: Readable) => Promise<T>,
   options: DownloadOptions,
@@ -131,35 +185,30 @@ async function attemptDownload<T>(
   attempt: number,
 ): Promise<DownloadResult<T>> {
   const { logger } = options;
+  const visited: URL[] = [];
   let url = start;
-  for (let hop = 0; ; hop++) {
+  for (;;) {
+    visited.push(url);
     const headers: Record<string, string> = {
       accept: 'application/octet-stream',
       'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
     };
-    // The token goes to the origin it was meant for only: storage hosts reject it, and mirrors must not see it.
-    if (request.token !== undefined && url.origin === start.origin) {
-      headers['authorization'] = `Bearer ${request.token.value}`;
-    }
+    // Storage hosts reject the token, and no other host may see it.
+    const authorization = authorizationFor(url, credential);
+    if (authorization !== undefined) headers['authorization'] = authorization;
     const began = performance.now();
     const response = await httpRequest(url, { method: 'GET', headers, dispatcher });
     const ms = Math.round(performance.now() - began);
-    logger.debug(`GET ${displayUrl(url)} -> ${response.statusCode} in ${ms} ms (attempt ${attempt})`);
+    logger.debug(
+      `GET ${displayUrl(url)} answered ${response.statusCode} in ${ms} ms (attempt ${attempt}${authorization === undefined ? '' : ', with credentials'}).`,
+    );
 
     if (REDIRECT_STATUS.has(response.statusCode)) {
       await response.body.dump();
-      const location = headerValue(response.headers, 'location');
-      if (location === undefined || hop >= MAX_REDIRECTS) {
-        throw new HttpStatusFailure(
-          response.statusCode,
-          response.headers,
-          displayUrl(url),
-          location === undefined ? 'redirect without a Location' : `more than ${MAX_REDIRECTS} redirects`,
-        );
-      }
-      const next = new URL(location, url);
+      const next = redirectTarget(url, headerValue(response.headers, 'location'), visited);
+      const dropped = credential !== undefined && authorizationFor(next, credential) === undefined;
       logger.debug(
-        `redirect to ${next.host}${next.origin !== start.origin && request.token !== undefined ? ' (Authorization dropped)' : ''}`,
+        `The answer is a redirect to ${next.host}${dropped ? ' (Authorization dropped: credentials go only to the origin they were configured for)' : ''}.`,
       );
       url = next;
       continue;
@@ -169,16 +218,35 @@ async function attemptDownload<T>(
       throw new HttpStatusFailure(response.statusCode, response.headers, displayUrl(url), reason);
     }
     const announced = Number(headerValue(response.headers, 'content-length'));
-    const result = await hashAndConsume(
-      response.body,
-      consume,
-      Number.isFinite(announced) ? announced : undefined,
-      request.expectedSize,
+    const size = request.expectedSize ?? (Number.isFinite(announced) ? announced : undefined);
+    const result = await withDeadline(response.body, size, options, (body) =>
+      hashAndConsume(body, consume, Number.isFinite(announced) ? announced : undefined, request.expectedSize),
     );
     logger.debug(
-      `GET ${displayUrl(url)} done: ${result.bytes} bytes in ${Math.round(performance.now() - began)} ms`,
+      `Downloaded ${result.bytes} bytes from ${displayUrl(url)} in ${Math.round(performance.now() - began)} ms.`,
     );
     return result;
+  }
+}
+
+/**
+ * Runs `work` on `body` with an overall deadline that scales with the size (the read timeout applies to
+ * each gap between chunks only): past it, the body is destroyed with a DeadlineFailure.
+ */
+async function withDeadline<R>(
+  body: Readable,
+  size: number | undefined,
+  options: DownloadOptions,
+  work: (body: Readable) => Promise<R>,
+): Promise<R> {
+  if (size === undefined) return work(body);
+  const speed = options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND;
+  const ms = options.retry.readTimeoutMs + Math.ceil((size / speed) * 1000);
+  const timer = setTimeout(() => body.destroy(new DeadlineFailure(Math.round(ms / 1000), size, speed)), ms);
+  try {
+    return await work(body);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -196,8 +264,14 @@ async function hashAndConsume<T>(
   let bytes = 0;
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
       bytes += chunk.length;
+      // Past the size the release announced, the rest is not read at all.
+      if (expectedSize !== undefined && bytes > expectedSize) {
+        source.destroy(new BodySizeFailure(bytes, expectedSize, false));
+        callback();
+        return;
+      }
+      hash.update(chunk);
       callback(null, chunk);
     },
   });
@@ -243,9 +317,12 @@ async function readLocalFile<T>(
   const path = fileURLToPath(url);
   const began = performance.now();
   try {
-    const { size } = await stat(path);
+    const stats = await stat(path);
+    // A FIFO or a device would be read without end (or block forever).
+    if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
+    const { size } = stats;
     const result = await hashAndConsume(createReadStream(path), consume, size, request.expectedSize);
-    logger.debug(`read ${path}: ${result.bytes} bytes in ${Math.round(performance.now() - began)} ms`);
+    logger.debug(`Read ${result.bytes} bytes from ${path} in ${Math.round(performance.now() - began)} ms.`);
     return result;
   } catch (error) {
     const code = networkErrorCode(error instanceof ConsumeFailure ? error.error : error);
@@ -269,13 +346,10 @@ function toFailure(error: unknown): AttemptFailure {
       status: error.status,
       header: (name) => headerValue(error.headers, name),
       message: error.reason,
-      // A redirect loop or a redirect without Location will not fix itself.
-      retryable: REDIRECT_STATUS.has(error.status) ? false : undefined,
     };
   }
   if (error instanceof BodySizeFailure) return { retryable: error.retryable, code: 'TRUNCATED' };
-  if (error instanceof ConsumeFailure) return { retryable: false };
-  return { code: networkErrorCode(error) ?? 'ERR_NETWORK' };
+  return networkAttemptFailure(error);
 }
 
 function downloadError(error: unknown, attempts: number, request: DownloadRequest, url: URL): DownloadError {
@@ -286,7 +360,7 @@ function downloadError(error: unknown, attempts: number, request: DownloadReques
         ...base,
         status: error.status,
         reason: error.reason,
-        advice: statusAdvice(error.status, request.token),
+        advice: accessAdvice(error.status, request.token, { kind: 'asset' }),
       },
       { cause: error },
     );
@@ -297,10 +371,31 @@ function downloadError(error: unknown, attempts: number, request: DownloadReques
         ...base,
         reason: error.retryable
           ? `the body ended early (${error.received} of ${error.expected} bytes)`
-          : `the body has ${error.received} bytes, not the ${error.expected} GitHub announced`,
+          : `the body runs past the ${error.expected} bytes the release announced (refused at ${error.received})`,
         advice: error.retryable
           ? undefined
-          : 'The asset may have been replaced while building; retry the build.',
+          : 'The asset may have been replaced while building (retry the build), or the server sends something else than the asset.',
+      },
+      { cause: error },
+    );
+  }
+  if (error instanceof RedirectRefused) {
+    return new DownloadError(
+      {
+        ...base,
+        reason: error.reason,
+        advice: 'The server (or a proxy) is misconfigured; no retry can fix it.',
+      },
+      { cause: error },
+    );
+  }
+  if (error instanceof DeadlineFailure) {
+    return new DownloadError(
+      {
+        ...base,
+        reason: `it did not finish within ${error.seconds} s, the time allowed for ${error.size} bytes at ${Math.round(error.speed / 1024)} KiB/s or faster`,
+        advice:
+          'The server sends too slowly (or trickles on purpose): retry later, or lower BP_GITHUB_ASSETS_MIN_SPEED (KiB/s) if the link is really this slow.',
       },
       { cause: error },
     );
@@ -308,29 +403,8 @@ function downloadError(error: unknown, attempts: number, request: DownloadReques
   if (error instanceof ConsumeFailure) {
     return new DownloadError({ ...base, reason: error.message }, { cause: error.error });
   }
-  return new DownloadError(
-    {
-      ...base,
-      code: networkErrorCode(error) ?? 'network error',
-      advice: 'Check network access to the host (HTTPS_PROXY / NO_PROXY if the build goes through a proxy).',
-    },
-    { cause: error },
-  );
-}
-
-function statusAdvice(status: number, token: Token | undefined): string | undefined {
-  if (status === 401) {
-    return token === undefined
-      ? 'The host asks for credentials: set token_env (or GITHUB_TOKEN) for this entry.'
-      : `The token from ${token.source} was rejected: it is expired, revoked or mistyped.`;
-  }
-  if (status === 404) {
-    return token === undefined
-      ? 'The asset is gone, or the repository is private: set token_env (or GITHUB_TOKEN) to a token that can read it.'
-      : `The asset is gone, or the token from ${token.source} cannot read the repository (needs Contents: read).`;
-  }
-  if (status === 403) return 'Access was refused; check that the token may read the repository.';
-  return undefined;
+  const failure = describeNetworkFailure(error, url);
+  return new DownloadError({ ...base, code: failure.words, advice: failure.advice }, { cause: error });
 }
 
 function headerValue(
@@ -341,9 +415,9 @@ function headerValue(
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** GitHub's `message` from an error body, or a short plain-text body; at most 200 characters. */
-async function errorReason(body: Readable & { text(): Promise<string> }): Promise<string | undefined> {
-  const text = await body.text().catch(() => '');
+/** GitHub's `message` from an error body (read up to a cap), or a short plain-text body; at most 200 characters. */
+async function errorReason(body: Readable): Promise<string | undefined> {
+  const text = (await readCapped(body, ERROR_BODY_CAP, 'truncate').catch(() => Buffer.alloc(0))).toString();
   let reason = text.trim();
   try {
     const parsed: unknown = JSON.parse(text);

@@ -1,17 +1,105 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tls from 'node:tls';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { RetryOptions } from './retry-policy.js';
 
+export interface TrustOptions {
+  /**
+   * PEM texts from `ca-certificates` service bindings (Paketo's binding type: each file in it is a PEM),
+   * read by the caller.
+   */
+  readonly bindingCertificates?: readonly string[] | undefined;
+  /** Where SSL_CERT_FILE, SSL_CERT_DIR and NODE_EXTRA_CA_CERTS are read; the build's environment by default. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
 /**
- * The HTTP dispatcher for GitHub and asset hosts: honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY (CI runs
- * behind proxies), with the connect timeout, and the read timeout applied to the headers and to each gap
- * between body chunks.
+ * The HTTP dispatcher for GitHub, asset hosts and mirrors alike: honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY
+ * (CI runs behind proxies), trusts the CAs the platform gives (see trustedCertificates), with the connect
+ * timeout, and the read timeout applied to the headers and to each gap between body chunks.
  */
-export function createDispatcher(retry: RetryOptions): Dispatcher {
+export function createDispatcher(retry: RetryOptions, trust: TrustOptions = {}): Dispatcher {
+  // One secure context for every connection: passing `ca` instead would parse every PEM on each handshake.
+  const secureContext = tls.createSecureContext({ ca: trustedCertificates(trust) });
   return new EnvHttpProxyAgent({
-    connect: { timeout: retry.connectTimeoutMs },
+    connect: { timeout: retry.connectTimeoutMs, secureContext },
+    // Through a proxy, the TLS session to the server and the one to an https:// proxy trust the same CAs.
+    requestTls: { secureContext },
+    proxyTls: { secureContext },
     headersTimeout: retry.readTimeoutMs,
     bodyTimeout: retry.readTimeoutMs,
   });
+}
+
+/**
+ * The system's CA bundle, where distributions keep it (the list Go's crypto/x509 reads on Linux). One file
+ * read, where scanning /etc/ssl/certs through tls.getCACertificates('system') takes a quarter of a second.
+ */
+const SYSTEM_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt', // Debian, Ubuntu, Gentoo, Arch
+  '/etc/pki/tls/certs/ca-bundle.crt', // Fedora, RHEL 6
+  '/etc/ssl/ca-bundle.pem', // openSUSE
+  '/etc/pki/tls/cacert.pem', // OpenELEC
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', // CentOS, RHEL 7
+  '/etc/ssl/cert.pem', // Alpine
+];
+
+/**
+ * Every CA the build should trust, the way platforms hand them over: the system store (or, on an image
+ * without one, Node's bundled Mozilla store), SSL_CERT_FILE / SSL_CERT_DIR (what Paketo's CA certificates
+ * buildpack and most build platforms set), NODE_EXTRA_CA_CERTS (read here too, since a build variable
+ * arrives after Node started), and the PEMs of `ca-certificates` bindings; each adds to the others. Files
+ * that cannot be read are skipped: a stale variable must not stop a build that does not need it, and a
+ * missing CA shows up as a clear certificate error.
+ */
+export function trustedCertificates(trust: TrustOptions = {}): string[] {
+  const env = trust.env ?? process.env;
+  const pems = new Set<string>();
+  const add = (text: string | undefined): void => {
+    for (const pem of splitPems(text ?? '')) pems.add(pem);
+  };
+  for (const bundle of SYSTEM_BUNDLES) {
+    add(readText(bundle));
+    if (pems.size > 0) break;
+  }
+  if (pems.size === 0) for (const pem of tls.rootCertificates) pems.add(pem);
+  if (typeof tls.getCACertificates === 'function') {
+    for (const pem of tls.getCACertificates('extra')) pems.add(pem);
+  }
+  add(readText(env['SSL_CERT_FILE']));
+  add(readText(env['NODE_EXTRA_CA_CERTS']));
+  const dir = env['SSL_CERT_DIR'];
+  // SSL_CERT_DIR may list several directories, like OpenSSL's.
+  for (const entry of dir === undefined ? [] : dir.split(':').filter((part) => part !== '')) {
+    for (const name of readDir(entry)) add(readText(join(entry, name)));
+  }
+  for (const text of trust.bindingCertificates ?? []) add(text);
+  return [...pems];
+}
+
+function splitPems(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+function readText(path: string | undefined): string | undefined {
+  if (path === undefined || path === '') return undefined;
+  try {
+    // Certificate files are small; a cap keeps a path pointing at a device from reading forever.
+    const stats = statSync(path);
+    if (!stats.isFile() || stats.size > 16 * 1024 * 1024) return undefined;
+    return readFileSync(path, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+function readDir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
 }
 
 /** A URL fit for messages and logs: no credentials, no query (signed URLs carry their signature there). */
@@ -34,16 +122,4 @@ export function networkErrorCode(error: unknown): string | undefined {
     current = current.cause;
   }
   return undefined;
-}
-
-/** The network error code, or else the innermost message ("bad port"), for messages about failed requests. */
-export function networkErrorSummary(error: unknown): string {
-  let message = 'network error';
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    if (current.message !== '') message = current.message;
-    current = current.cause;
-  }
-  return message;
 }

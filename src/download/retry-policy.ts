@@ -9,7 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log/logger.js';
-import { RateLimitError } from '../github/rate-limit-error.js';
+import { RateLimitError } from './errors.js';
 
 export interface RetryOptions {
   /** Total attempts, the first included (default 4). */

@@ -1,14 +1,29 @@
 import { Octokit } from '@octokit/rest';
-import { fetch as undiciFetch, Response, type Dispatcher, type RequestInfo, type RequestInit } from 'undici';
-import { createDispatcher, networkErrorCode, networkErrorSummary } from '../download/http-dispatcher.js';
+import { RequestError } from '@octokit/request-error';
+import {
+  fetch as undiciFetch,
+  Headers,
+  Response,
+  type Dispatcher,
+  type RequestInfo,
+  type RequestInit,
+} from 'undici';
+import { ERROR_BODY_CAP, readCapped, ReadLimitExceeded } from '../download/bounded-read.js';
+import { createDispatcher } from '../download/http-dispatcher.js';
+import { describeNetworkFailure, networkAttemptFailure } from '../download/network-failure.js';
+import { redirectTarget, RedirectRefused, REDIRECT_STATUS, tokenFor } from '../download/redirects.js';
 import { withRetries, type AttemptFailure, type RetryOptions } from '../download/retry-policy.js';
+import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { GitHubApiError } from './github-api-error.js';
-import type { Release, ReleaseAsset } from './release.js';
-import { ReleaseNotFoundError, type ReleaseHint } from './release-not-found-error.js';
-import { RepoNotFoundError } from './repo-not-found-error.js';
+import {
+  GitHubApiError,
+  ReleaseNotFoundError,
+  RepoNotFoundError,
+  TokenRejectedError,
+  type ReleaseHint,
+} from './errors.js';
+import { asRecord, parseRelease, type Release } from './release.js';
 import type { Token } from './token.js';
-import { TokenRejectedError } from './token-rejected-error.js';
 
 export interface GitHubClientOptions {
   /** https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
@@ -18,6 +33,8 @@ export interface GitHubClientOptions {
   readonly userAgent: string;
   /** A connection pool shared with the build's downloads; by default the client has its own. */
   readonly dispatcher?: Dispatcher | undefined;
+  /** Largest API answer read, in bytes (default 64 MiB, far above a release with 1,000 assets). */
+  readonly maxAnswerBytes?: number | undefined;
 }
 
 export interface ResolveReleaseRequest {
@@ -38,106 +55,144 @@ export interface GitHubClient {
   resolveRelease(request: ResolveReleaseRequest, logger?: Logger): Promise<ResolveReleaseResult>;
 }
 
-/** The part of octokit's RequestError this module reads. */
-interface OctokitError {
-  readonly status: number;
-  readonly message: string;
-  readonly response?: {
-    readonly headers: Readonly<Record<string, string | undefined>>;
-    readonly data?: unknown;
-  };
-  readonly cause?: unknown;
-}
-
+/** 404 and 304 are answers here, not errors. */
 type Answer =
   | { readonly kind: 'found'; readonly data: unknown; readonly etag: string | undefined }
   | { readonly kind: 'missing' }
   | { readonly kind: 'not-modified' };
 
+/** What every look-up hands to octokit's typed method on top of its route parameters. */
+interface CallOptions {
+  readonly headers: Record<string, string>;
+  readonly request: { readonly parseSuccessResponseBody: false };
+}
+
+type Call = (options: CallOptions) => Promise<{ status: number; headers: { etag?: string }; data: unknown }>;
+
 const HINT_PAGE_SIZE = 100;
+export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+const ignore = (): void => undefined;
 
 /** A GitHub REST client for release look-ups, with the shared retry policy and messages that say what to do. */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
+  const apiOrigin = new URL(apiUrl).origin;
+  const maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
   const dispatcher = options.dispatcher ?? createDispatcher(options.retry);
-  // Only the first argument is passed on: octokit's request-log plugin hands the request options (headers,
-  // Authorization included) to log.debug as a second argument.
-  const log = (message: unknown): void => {
-    if (typeof message === 'string') options.logger.debug(`octokit: ${message}`);
-  };
   const octokit = new Octokit({
     baseUrl: apiUrl,
     userAgent: options.userAgent,
-    log: { debug: () => undefined, info: log, warn: log, error: log },
-    request: {
-      fetch: (input: RequestInfo, init?: RequestInit) => fetchWhole(input, { ...init, dispatcher }),
-    },
+    // The client writes its own debug lines, as sentences; octokit's request log would repeat them as codes.
+    log: { debug: ignore, info: ignore, warn: ignore, error: ignore },
+    request: { fetch: apiFetch(apiOrigin, dispatcher) },
   });
 
-  /** One GET with retries; 404 and 304 are answers here, not errors. */
+  /** One look-up with retries. The answer is read here, with a cap, so a body that breaks off is retried. */
   async function get(
-    route: string,
-    params: Record<string, string | number>,
+    display: string,
+    call: Call,
     request: ResolveReleaseRequest,
     conditional: boolean,
     logger: Logger,
   ): Promise<Answer> {
     const headers: Record<string, string> = {};
-    if (request.token !== undefined) headers['authorization'] = `Bearer ${request.token.value}`;
+    const credential = tokenFor(request.token, apiUrl);
+    if (credential !== undefined) headers['authorization'] = credential.authorization;
     if (conditional && request.etag !== undefined) headers['if-none-match'] = request.etag;
-    const display = `GET ${fillRoute(route, params)}`;
-    try {
-      const response = await withRetries(() => octokit.request(route, { ...params, headers }), {
+    const what = `resolving ${request.owner}/${request.name}`;
+    return withRetries(
+      async (): Promise<Answer> => {
+        const began = performance.now();
+        const elapsed = (): number => Math.round(performance.now() - began);
+        try {
+          const response = await call({ headers, request: { parseSuccessResponseBody: false } });
+          // With parseSuccessResponseBody false, octokit hands over the body stream (its types still say JSON).
+          const body = await readCapped(response.data as AsyncIterable<Uint8Array>, maxAnswerBytes, 'refuse');
+          logger.debug(
+            `GitHub answered ${display} with ${response.status} (${body.length} bytes, ${elapsed()} ms).`,
+          );
+          return { kind: 'found', data: parseJson(body), etag: response.headers.etag };
+        } catch (error) {
+          if (!(error instanceof RequestError) || error.response === undefined) throw error;
+          logger.debug(`GitHub answered ${display} with ${error.status} (${elapsed()} ms).`);
+          if (error.status === 404) return { kind: 'missing' };
+          if (error.status === 304) return { kind: 'not-modified' };
+          throw error;
+        }
+      },
+      {
         retry: options.retry,
         logger,
-        what: `resolving ${request.owner}/${request.name}`,
+        what,
         authenticated: request.token !== undefined,
         toFailure,
-        fail: (error, attempts) => tagAttempts(error, attempts),
-        onRetry: (attempt, error) =>
-          logger.debug(`${display}: attempt ${attempt} failed (${describe(error)})`),
-      });
-      logger.debug(`${display} -> ${response.status}`);
-      return { kind: 'found', data: response.data, etag: response.headers.etag };
-    } catch (error) {
-      const failure = unwrapAttempts(error);
-      if (!isOctokitError(failure.error)) throw failure.error;
-      const status = failure.error.status;
-      logger.debug(`${display} -> ${status}`);
-      if (status === 404) return { kind: 'missing' };
-      if (status === 304) return { kind: 'not-modified' };
-      if (status === 401 && request.token !== undefined) {
-        throw new TokenRejectedError(
-          request.token,
-          `resolving ${request.owner}/${request.name}`,
-          401,
-          githubMessage(failure.error) ?? 'Bad credentials',
-          { cause: failure.error },
-        );
+        fail: (error, attempts) => apiError(error, attempts, display, what, request.token),
+      },
+    );
+  }
+
+  function apiError(
+    error: unknown,
+    attempts: number,
+    display: string,
+    what: string,
+    token: Token | undefined,
+  ): Error {
+    if (error instanceof RequestError && error.response !== undefined) {
+      const reason = githubMessage(error.response.data);
+      if (error.status === 401 && token !== undefined) {
+        return new TokenRejectedError(token, what, reason ?? 'Bad credentials', { cause: error });
       }
-      const networkFailure = failure.error.response === undefined;
-      throw new GitHubApiError(
-        {
-          request: display,
-          status: networkFailure ? undefined : status,
-          code: networkFailure ? networkErrorSummary(failure.error.cause) : undefined,
-          attempts: failure.attempts,
-          reason: networkFailure ? undefined : githubMessage(failure.error),
-          apiUrl,
-        },
-        { cause: failure.error },
+      return new GitHubApiError(
+        { request: display, status: error.status, attempts, reason, apiUrl },
+        { cause: error },
       );
     }
+    const cause = unwrapFetchError(error);
+    if (cause instanceof BuildpackError) return cause;
+    const base = { request: display, status: undefined, attempts, apiUrl };
+    if (cause instanceof RedirectRefused) {
+      return new GitHubApiError(
+        {
+          ...base,
+          reason: cause.reason,
+          advice: 'Check BP_GITHUB_API_URL; a redirect like this does not fix itself.',
+        },
+        { cause },
+      );
+    }
+    if (cause instanceof ReadLimitExceeded) {
+      return new GitHubApiError(
+        {
+          ...base,
+          reason: `the answer is larger than ${Math.round(cause.limit / 1024 / 1024)} MiB, far more than a release with 1,000 assets needs`,
+          advice:
+            'Check that BP_GITHUB_API_URL points at a GitHub API; raise BP_GITHUB_ASSETS_MAX_API_BYTES if the answer is really that large.',
+        },
+        { cause },
+      );
+    }
+    const failure = describeNetworkFailure(cause, apiUrl);
+    return new GitHubApiError(
+      {
+        ...base,
+        network: failure.words,
+        reason: undefined,
+        advice: failure.permanent ? failure.advice : undefined,
+      },
+      { cause: error },
+    );
   }
 
   async function recentReleases(
     request: ResolveReleaseRequest,
     logger: Logger,
   ): Promise<ReleaseHint[] | 'repo-missing' | undefined> {
+    const { owner, name } = request;
     try {
       const answer = await get(
-        'GET /repos/{owner}/{repo}/releases',
-        { owner: request.owner, repo: request.name, per_page: HINT_PAGE_SIZE },
+        `GET /repos/${owner}/${name}/releases`,
+        (call) => octokit.rest.repos.listReleases({ owner, repo: name, per_page: HINT_PAGE_SIZE, ...call }),
         request,
         false,
         logger,
@@ -159,7 +214,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     } catch (error) {
       // The list only improves the message; a token or rate-limit problem has already been reported by then.
       if (error instanceof TokenRejectedError) throw error;
-      logger.debug(`listing releases of ${request.owner}/${request.name} failed: ${describe(error)}`);
+      logger.debug(
+        `Listing the releases of ${owner}/${name} failed, so the message lists none: ${String(error)}`,
+      );
       return undefined;
     }
   }
@@ -170,188 +227,108 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     return { status: 'ok', release: parseRelease(answer.data, answer.etag, display, apiUrl, request) };
   }
 
+  const byTag = (request: ResolveReleaseRequest, tag: string, logger: Logger): Promise<Answer> =>
+    get(
+      `GET /repos/${request.owner}/${request.name}/releases/tags/${encodeURIComponent(tag)}`,
+      (call) =>
+        octokit.rest.repos.getReleaseByTag({ owner: request.owner, repo: request.name, tag, ...call }),
+      request,
+      true,
+      logger,
+    );
+
   return {
     async resolveRelease(request, logger = options.logger) {
-      const repo = { owner: request.owner, repo: request.name };
-      const slug = `${request.owner}/${request.name}`;
+      const { owner, name } = request;
       if (request.tag === undefined) {
-        const latest = await get('GET /repos/{owner}/{repo}/releases/latest', repo, request, true, logger);
-        if (latest.kind !== 'missing') return toResult(latest, request, 'latest');
-        // A tag literally named "latest" is what the previous buildpack looked up; keep it working.
-        const literal = await get(
-          'GET /repos/{owner}/{repo}/releases/tags/{tag}',
-          { ...repo, tag: 'latest' },
+        const latest = await get(
+          `GET /repos/${owner}/${name}/releases/latest`,
+          (call) => octokit.rest.repos.getLatestRelease({ owner, repo: name, ...call }),
           request,
           true,
           logger,
         );
+        if (latest.kind !== 'missing') return toResult(latest, request, 'latest');
+        // A tag literally named "latest" is what the previous buildpack looked up; keep it working.
+        const literal = await byTag(request, 'latest', logger);
         if (literal.kind !== 'missing') return toResult(literal, request, 'latest');
         const recent = await recentReleases(request, logger);
-        if (recent === 'repo-missing')
-          throw new RepoNotFoundError(request.owner, request.name, request.token);
-        throw new ReleaseNotFoundError({
-          owner: request.owner,
-          repo: request.name,
-          tag: undefined,
-          recent: recent ?? [],
-        });
+        if (recent === 'repo-missing') throw new RepoNotFoundError(owner, name, request.token);
+        throw new ReleaseNotFoundError({ owner, repo: name, tag: undefined, recent: recent ?? [] });
       }
       const tag = request.tag;
-      const found = await get(
-        'GET /repos/{owner}/{repo}/releases/tags/{tag}',
-        { ...repo, tag },
-        request,
-        true,
-        logger,
-      );
-      if (found.kind !== 'missing') return toResult(found, request, `${slug} ${tag}`);
+      const found = await byTag(request, tag, logger);
+      if (found.kind !== 'missing') return toResult(found, request, `${owner}/${name} ${tag}`);
       const recent = await recentReleases(request, logger);
-      if (recent === 'repo-missing') throw new RepoNotFoundError(request.owner, request.name, request.token);
+      if (recent === 'repo-missing') throw new RepoNotFoundError(owner, name, request.token);
       const alternative = tag.startsWith('v') ? tag.slice(1) : `v${tag}`;
       const vPrefixMatch = recent?.some((release) => release.tag === alternative && !release.draft)
         ? alternative
         : undefined;
-      throw new ReleaseNotFoundError({
-        owner: request.owner,
-        repo: request.name,
-        tag,
-        recent: recent ?? [],
-        vPrefixMatch,
-      });
+      throw new ReleaseNotFoundError({ owner, repo: name, tag, recent: recent ?? [], vPrefixMatch });
     },
   };
 }
 
 /**
- * fetch, with the body read before octokit sees the answer: octokit swallows a body that breaks off
- * (and parses what arrived as text), while an error thrown here reaches the retry policy as a network error.
- * API answers are small.
+ * undici's fetch on the shared connection pool, following redirects by the one redirect policy: the token
+ * goes to the configured API origin only (a redirect elsewhere loses it for good), http(s) only, no loops.
+ * Error answers are cut to a cap before octokit reads them.
  */
-async function fetchWhole(input: RequestInfo, init: RequestInit): Promise<Response> {
-  const response = await undiciFetch(input, init);
-  const body = response.status === 304 || response.status === 204 ? null : await response.arrayBuffer();
-  return new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+function apiFetch(apiOrigin: string, dispatcher: Dispatcher) {
+  return async (input: RequestInfo, init?: RequestInit): Promise<Response> => {
+    const headers = new Headers(init?.headers as Record<string, string> | undefined);
+    const visited: URL[] = [];
+    let url = new URL(input instanceof URL ? input.href : typeof input === 'string' ? input : input.url);
+    for (;;) {
+      visited.push(url);
+      if (url.origin !== apiOrigin) headers.delete('authorization');
+      const response = await undiciFetch(url, { ...init, headers, redirect: 'manual', dispatcher });
+      if (REDIRECT_STATUS.has(response.status)) {
+        await response.body?.cancel();
+        url = redirectTarget(url, response.headers.get('location') ?? undefined, visited);
+        continue;
+      }
+      if (response.status < 400 || response.body === null) return response;
+      const capped = await readCapped(response.body, ERROR_BODY_CAP, 'truncate');
+      return new Response(capped, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    }
+  };
+}
+
+/** The error thrown inside fetch (a network failure, a refused redirect), which octokit wraps. */
+function unwrapFetchError(error: unknown): unknown {
+  return error instanceof RequestError && error.response === undefined ? (error.cause ?? error) : error;
 }
 
 function toFailure(error: unknown): AttemptFailure {
-  if (!isOctokitError(error)) return { retryable: false };
-  if (error.response === undefined) {
-    // octokit reports a fetch that never got an answer as status 500 without a response.
-    return { code: networkErrorCode(error.cause) ?? 'ERR_NETWORK' };
+  if (error instanceof RequestError && error.response !== undefined) {
+    const headers = error.response.headers;
+    return {
+      status: error.status,
+      header: (name) => {
+        const value = headers[name];
+        return value === undefined ? undefined : String(value);
+      },
+      message: githubMessage(error.response.data),
+    };
   }
-  const headers = error.response.headers;
-  return {
-    status: error.status,
-    header: (name) => headers[name],
-    message: githubMessage(error),
-    // 304 is an answer, not a failure.
-    retryable: error.status === 304 ? false : undefined,
-  };
+  return networkAttemptFailure(unwrapFetchError(error));
 }
 
-class AttemptsExhausted extends Error {
-  constructor(
-    readonly error: unknown,
-    readonly attempts: number,
-  ) {
-    super('attempts exhausted', { cause: error });
+function githubMessage(data: unknown): string | undefined {
+  const message = asRecord(typeof data === 'string' ? parseJson(Buffer.from(data)) : data)?.['message'];
+  return typeof message === 'string' ? message : undefined;
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
   }
-}
-
-function tagAttempts(error: unknown, attempts: number): Error {
-  return new AttemptsExhausted(error, attempts);
-}
-
-function unwrapAttempts(error: unknown): { error: unknown; attempts: number } {
-  return error instanceof AttemptsExhausted
-    ? { error: error.error, attempts: error.attempts }
-    : { error, attempts: 1 };
-}
-
-function isOctokitError(error: unknown): error is OctokitError {
-  return error instanceof Error && typeof (error as { status?: unknown }).status === 'number';
-}
-
-function githubMessage(error: OctokitError): string | undefined {
-  const data = asRecord(error.response?.data);
-  return typeof data?.['message'] === 'string' ? data['message'] : undefined;
-}
-
-function describe(error: unknown): string {
-  if (isOctokitError(error)) {
-    return error.response === undefined
-      ? (networkErrorCode(error.cause) ?? 'network error')
-      : `HTTP ${error.status}`;
-  }
-  return error instanceof Error ? error.name : 'error';
-}
-
-function fillRoute(route: string, params: Record<string, string | number>): string {
-  return route
-    .replace(/^GET /, '')
-    .replace(/\{(\w+)\}/g, (_, key: string) => encodeURIComponent(String(params[key] ?? `{${key}}`)));
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-/** Checks and narrows GitHub's release JSON: odd answers become a clear error, not a crash later. */
-function parseRelease(
-  data: unknown,
-  etag: string | undefined,
-  display: string,
-  apiUrl: string,
-  request: ResolveReleaseRequest,
-): Release {
-  const release = asRecord(data);
-  const unexpected = (what: string): GitHubApiError =>
-    new GitHubApiError({
-      request: `release ${display} of ${request.owner}/${request.name}`,
-      status: undefined,
-      code: undefined,
-      attempts: 1,
-      reason: `unexpected answer: ${what}`,
-      apiUrl,
-    });
-  if (release === undefined) throw unexpected('not a JSON object');
-  const id = release['id'];
-  const tag = release['tag_name'];
-  const assets = release['assets'];
-  if (typeof id !== 'number' || typeof tag !== 'string' || !Array.isArray(assets)) {
-    throw unexpected('no id, tag_name or assets');
-  }
-  return {
-    id,
-    tag,
-    etag,
-    assets: assets.map((item: unknown, index): ReleaseAsset => {
-      const asset = asRecord(item);
-      const digest = asset?.['digest'];
-      if (
-        asset === undefined ||
-        typeof asset['id'] !== 'number' ||
-        typeof asset['name'] !== 'string' ||
-        typeof asset['size'] !== 'number' ||
-        typeof asset['url'] !== 'string' ||
-        typeof asset['browser_download_url'] !== 'string'
-      ) {
-        throw unexpected(`asset ${index + 1} lacks id, name, size or URLs`);
-      }
-      return {
-        id: asset['id'],
-        name: asset['name'],
-        size: asset['size'],
-        digest: typeof digest === 'string' ? digest : null,
-        apiUrl: asset['url'],
-        browserDownloadUrl: asset['browser_download_url'],
-      };
-    }),
-  };
 }

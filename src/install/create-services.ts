@@ -29,11 +29,26 @@ export async function createInstallServices(
   const retry = { ...defaultRetryOptions, maxWaitMs: settings.maxWaitMs };
   // One connection pool for the whole build: the API look-ups and the downloads of every asset reuse
   // connections (and TLS sessions) to the same hosts instead of opening new ones each time.
-  const dispatcher = createDispatcher(retry);
+  const dispatcher = createDispatcher(retry, settings.certificates);
   return {
-    github: createGitHubClient({ apiUrl: settings.apiUrl, logger, retry, userAgent, dispatcher }),
+    github: createGitHubClient({
+      apiUrl: settings.apiUrl,
+      logger,
+      retry,
+      userAgent,
+      dispatcher,
+      maxAnswerBytes: settings.maxApiBytes,
+    }),
     download: (request, consume, options) =>
-      downloadAsset(request, consume, { ...options, retry, userAgent, dispatcher }),
+      downloadAsset(request, consume, {
+        ...options,
+        retry,
+        userAgent,
+        dispatcher,
+        // Credentials go to the configured API origin only, never to a host an answer names.
+        apiUrl: settings.apiUrl,
+        minBytesPerSecond: settings.minSpeedKiB * 1024,
+      }),
     unpack: unpackAsset,
     merge: mergeTree,
   };

@@ -6,9 +6,12 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { downloadAsset, type DownloadRequest } from '../../src/download/download-asset.js';
-import { DownloadError } from '../../src/download/download-error.js';
-import { RateLimitError } from '../../src/github/rate-limit-error.js';
+import {
+  downloadAsset,
+  type DownloadOptions,
+  type DownloadRequest,
+} from '../../src/download/download-asset.js';
+import { DownloadError, RateLimitError } from '../../src/download/errors.js';
 import type { Token } from '../../src/github/token.js';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
 import {
@@ -80,10 +83,19 @@ function request(repo: string, name: string, tok: Token | undefined = undefined)
   return { url: gh.assetUrl('o', repo, 'v1', name), token: tok, label: `${name} from o/${repo} v1` };
 }
 
+/** The token's origin comes from configuration (BP_GITHUB_API_URL): here, the look-alike's API. */
+function download<T>(
+  req: DownloadRequest,
+  consume: (body: Readable) => Promise<T>,
+  options: DownloadOptions,
+) {
+  return downloadAsset(req, consume, { apiUrl: gh.apiUrl, ...options });
+}
+
 describe('downloadAsset', () => {
   it('follows the 302 to storage, with the token only on the API origin', async () => {
     const { logger, lines } = recordingLogger();
-    const result = await downloadAsset(request('priv', 'small', token), collect, {
+    const result = await download(request('priv', 'small', token), collect, {
       retry: fastRetry,
       logger,
     });
@@ -106,7 +118,7 @@ describe('downloadAsset', () => {
   });
 
   it('takes a 200 answered by the API origin directly', async () => {
-    const result = await downloadAsset(request('pub', 'direct', token), collect, {
+    const result = await download(request('pub', 'direct', token), collect, {
       retry: fastRetry,
       logger: recordingLogger().logger,
     });
@@ -116,7 +128,7 @@ describe('downloadAsset', () => {
 
   it('streams a multi-MB asset to disk with the right sha256', async () => {
     const target = join(dir, 'big.out');
-    const result = await downloadAsset(
+    const result = await download(
       { ...request('pub', 'big'), expectedSize: BIG },
       (body) => pipeline(body, createWriteStream(target)),
       { retry: fastRetry, logger: recordingLogger().logger },
@@ -127,7 +139,7 @@ describe('downloadAsset', () => {
   });
 
   it('hashes the whole body even when the consumer stops reading early', async () => {
-    const result = await downloadAsset(
+    const result = await download(
       request('pub', 'big'),
       (body: Readable) =>
         new Promise<number>((resolve) => {
@@ -145,7 +157,7 @@ describe('downloadAsset', () => {
 
   it('reports a consumer that destroys the body, without retrying', async () => {
     const error = await failure(
-      downloadAsset(
+      download(
         request('pub', 'big'),
         async (body: Readable) => {
           for await (const chunk of body) return (chunk as Buffer).length;
@@ -168,7 +180,7 @@ describe('downloadAsset', () => {
       gh.faults.add({ match: /^\/assets\//, origin: 'storage', times: 2, kind });
       const consumed: number[] = [];
       const retries: number[] = [];
-      const result = await downloadAsset(
+      const result = await download(
         request('pub', 'small', token),
         async (body) => {
           const bytes = await collect(body);
@@ -192,7 +204,7 @@ describe('downloadAsset', () => {
   it('gives up after the attempts, naming the label, status and attempts', async () => {
     gh.faults.add({ match: '/releases/assets/', times: 10, kind: { type: 'status', status: 500 } });
     const error = await failure(
-      downloadAsset(request('pub', 'small'), collect, { retry: fastRetry, logger: recordingLogger().logger }),
+      download(request('pub', 'small'), collect, { retry: fastRetry, logger: recordingLogger().logger }),
     );
     expect(error).toBeInstanceOf(DownloadError);
     expect(error.message).toContain('Could not download small from o/pub v1');
@@ -208,7 +220,7 @@ describe('downloadAsset', () => {
     it(`does not retry a ${status}`, async () => {
       gh.faults.add({ match: '/releases/assets/', kind: { type: 'status', status } });
       const error = await failure(
-        downloadAsset(request('pub', 'small', status === 401 ? token : undefined), collect, {
+        download(request('pub', 'small', status === 401 ? token : undefined), collect, {
           retry: fastRetry,
           logger: recordingLogger().logger,
         }),
@@ -223,7 +235,7 @@ describe('downloadAsset', () => {
 
   it('fails at once on a private asset without a token, suggesting one', async () => {
     const error = await failure(
-      downloadAsset(request('priv', 'small'), collect, {
+      download(request('priv', 'small'), collect, {
         retry: fastRetry,
         logger: recordingLogger().logger,
       }),
@@ -236,7 +248,7 @@ describe('downloadAsset', () => {
     const { logger, lines } = recordingLogger();
     gh.faults.add({ match: '/releases/assets/', kind: { type: 'rate-limit', resetInSeconds: 1 } });
     const began = Date.now();
-    const result = await downloadAsset(request('pub', 'small'), collect, { retry: fastRetry, logger });
+    const result = await download(request('pub', 'small'), collect, { retry: fastRetry, logger });
     expect(result.sha256).toBe(sha(small));
     expect(Date.now() - began).toBeGreaterThanOrEqual(200);
     expect(lines.filter((line) => line.startsWith('  GitHub rate limit reached; waiting'))).toHaveLength(1);
@@ -248,7 +260,7 @@ describe('downloadAsset', () => {
       kind: { type: 'secondary-rate-limit', retryAfterSeconds: 600 },
     });
     const error = await failure(
-      downloadAsset(request('pub', 'small'), collect, { retry: fastRetry, logger: recordingLogger().logger }),
+      download(request('pub', 'small'), collect, { retry: fastRetry, logger: recordingLogger().logger }),
     );
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.message).toContain('secondary rate limit reached while downloading small from o/pub v1');
@@ -263,7 +275,7 @@ describe('downloadAsset', () => {
       kind: { type: 'delay', ms: 3_000, phase: 'body', afterBytes: 1000 },
     });
     const retries: unknown[] = [];
-    const result = await downloadAsset(request('pub', 'small'), collect, {
+    const result = await download(request('pub', 'small'), collect, {
       retry: { ...fastRetry, readTimeoutMs: 200 },
       logger: recordingLogger().logger,
       onRetry: (_, error) => retries.push(error),
@@ -275,7 +287,7 @@ describe('downloadAsset', () => {
 
   it('reports a body shorter than the expected size', async () => {
     const error = await failure(
-      downloadAsset({ ...request('pub', 'small'), expectedSize: small.length + 1 }, collect, {
+      download({ ...request('pub', 'small'), expectedSize: small.length + 1 }, collect, {
         retry: { ...fastRetry, attempts: 2 },
         logger: recordingLogger().logger,
       }),
@@ -285,7 +297,7 @@ describe('downloadAsset', () => {
 
   it('does not retry when the consumer itself fails', async () => {
     const error = await failure(
-      downloadAsset(
+      download(
         request('pub', 'small'),
         async () => {
           throw new Error('disk full');
@@ -300,13 +312,13 @@ describe('downloadAsset', () => {
 
   it('reads file:// mirrors with the same hashing', async () => {
     const url = pathToFileURL(join(dir, 'small')).href;
-    const result = await downloadAsset({ url, token: undefined, label: 'small from a mirror' }, collect, {
+    const result = await download({ url, token: undefined, label: 'small from a mirror' }, collect, {
       retry: fastRetry,
       logger: recordingLogger().logger,
     });
     expect(result.sha256).toBe(sha(small));
     const missing = await failure(
-      downloadAsset({ url: `${url}-missing`, token: undefined, label: 'gone' }, collect, {
+      download({ url: `${url}-missing`, token: undefined, label: 'gone' }, collect, {
         retry: fastRetry,
         logger: recordingLogger().logger,
       }),
@@ -320,7 +332,7 @@ describe('downloadAsset', () => {
     const texts: string[] = [];
     const run = async (req: DownloadRequest, retry = fastRetry) => {
       try {
-        await downloadAsset(req, collect, { retry, logger });
+        await download(req, collect, { retry, logger });
       } catch (error) {
         texts.push(errorText(error));
       }

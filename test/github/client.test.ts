@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubApiError } from '../../src/github/github-api-error.js';
 import { createGitHubClient, type ResolveReleaseRequest } from '../../src/github/client.js';
-import { RateLimitError } from '../../src/github/rate-limit-error.js';
-import { ReleaseNotFoundError } from '../../src/github/release-not-found-error.js';
-import { RepoNotFoundError } from '../../src/github/repo-not-found-error.js';
-import { TokenRejectedError } from '../../src/github/token-rejected-error.js';
+import { RateLimitError } from '../../src/download/errors.js';
+import {
+  GitHubApiError,
+  ReleaseNotFoundError,
+  RepoNotFoundError,
+  TokenRejectedError,
+} from '../../src/github/errors.js';
 import type { Token } from '../../src/github/token.js';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
 import { errorText, fastRetry, makeTempDir, recordingLogger, writeAssetFile } from './helpers.js';
@@ -252,6 +254,18 @@ describe('resolveRelease', () => {
     expect(error).toBeInstanceOf(GitHubApiError);
     expect(error.message).toContain('ECONNREFUSED, after 2 attempts');
     expect(error.message).toContain('HTTPS_PROXY');
+  });
+
+  it('writes debug lines as sentences, not octokit codes', async () => {
+    const { logger, lines } = recordingLogger();
+    gh.faults.add({ match: '/releases/latest', kind: { type: 'status', status: 502 } });
+    await client(logger).resolveRelease(req('tool', undefined));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}\[debug\] GitHub answered GET \/repos\/acme\/tool\/releases\/latest with 200 \(\d+ bytes, \d+ ms\)\.$/,
+      ),
+    );
+    expect(lines.join('\n')).not.toMatch(/octokit|with id|undefined/);
   });
 
   it('never lets the token into logs or errors, debug level included', async () => {

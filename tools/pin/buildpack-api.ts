@@ -45,15 +45,17 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
     write: (line) => process.stderr.write(`${line}\n`),
     debug: debugLogging(env),
   });
-  const { apiUrl } = readSettings(env);
+  const settings = readSettings(env);
+  const { apiUrl } = settings;
   const retry = defaultRetryOptions;
-  const dispatcher = createDispatcher(retry);
+  const dispatcher = createDispatcher(retry, settings.certificates);
   const client = createGitHubClient({
     apiUrl,
     logger,
     retry,
     userAgent: 'github-release-assets-buildpack-pin',
     dispatcher,
+    maxAnswerBytes: settings.maxApiBytes,
   });
   const tokenFor = (entry: AssetEntry, file: string): Token | undefined => {
     const token = resolveToken(entry, file, env, []);
@@ -94,7 +96,7 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
           label: `${asset.name} from ${entry.repo} ${release.tag}`,
         },
         (body) => pipeline(body, new Writable({ write: (_chunk, _encoding, done) => done() })),
-        { retry, logger, dispatcher },
+        { retry, logger, dispatcher, apiUrl, minBytesPerSecond: settings.minSpeedKiB * 1024 },
       );
       return result.sha256;
     },
