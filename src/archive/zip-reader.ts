@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import unzipper from 'unzipper';
 import { BuildpackError } from '../errors.js';
 import type { ArchiveEntry, ArchiveEntryType } from './archive-entry.js';
-import { ArchiveFormatError } from './archive-format-error.js';
+import { ArchiveFormatError, messageOf } from './archive-errors.js';
 import type { EntryWriter } from './entry-writer.js';
 
 const UNIX_HOSTS = new Set([3 /* Unix */, 19 /* OS X */]);
@@ -137,8 +137,4 @@ async function* checkedData(
       `the member ${JSON.stringify(file.path)} is corrupt (its CRC-32 or size does not match)`,
     );
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UnsafeArchiveError } from '../../src/archive/unsafe-archive-error.js';
+import { UnsafeArchiveError } from '../../src/archive/archive-errors.js';
 import { BuildpackError } from '../../src/errors.js';
 import { rawTar, type RawTarMember } from './helpers/tar-builder.js';
 import { run } from './helpers/tools.js';

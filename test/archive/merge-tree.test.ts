@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeTree } from '../../src/archive/merge-tree.js';
-import { UnsafeArchiveError } from '../../src/archive/unsafe-archive-error.js';
+import { UnsafeArchiveError } from '../../src/archive/archive-errors.js';
 import { rawTar } from './helpers/tar-builder.js';
 import { listTree, makeWorkspace, unpackBytes } from './helpers/unpack-helpers.js';
 
