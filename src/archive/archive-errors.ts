@@ -22,6 +22,11 @@ export function quotePath(memberPath: string): string {
   return `${JSON.stringify(shown)} (${Buffer.byteLength(memberPath)} bytes long)`;
 }
 
+/** An asset name as quoted in messages; an empty name (a caller that did not say) reads "an asset". */
+function quoteAsset(assetName: string): string {
+  return assetName === '' ? 'an asset' : JSON.stringify(assetName);
+}
+
 /** What an asset's bytes turned out to be, when they are not the archive its name promises. */
 export interface FoundContent {
   readonly kind: 'empty' | 'web page' | 'other';
@@ -125,7 +130,7 @@ export class UnsafeArchiveError extends BuildpackError {
   ) {
     const stage = options?.stage ?? 'unpack';
     super(
-      `Refusing to ${stage} ${JSON.stringify(assetName)}: its ${stage === 'unpack' ? 'entry' : 'path'} ` +
+      `Refusing to ${stage} ${quoteAsset(assetName)}: its ${stage === 'unpack' ? 'entry' : 'path'} ` +
         `${quotePath(entry)} ${reason}. Nothing from this asset was installed. ${options?.advice ?? DEFAULT_ADVICE}`,
     );
     this.assetName = assetName;
@@ -171,7 +176,7 @@ export class LayerWriteError extends BuildpackError {
   constructor(assetName: string, entry: string, error: NodeJS.ErrnoException) {
     const code = error.code ?? 'EIO';
     super(
-      `Could not write ${quotePath(entry)} of ${JSON.stringify(assetName)} into the layer: ` +
+      `Could not write ${quotePath(entry)} of ${quoteAsset(assetName)} into the layer: ` +
         `${WRITE_FAILURES[code] ?? code}.`,
       { cause: error },
     );

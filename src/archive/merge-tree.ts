@@ -13,8 +13,8 @@ export interface MergeSource {
   readonly earlier?: readonly { readonly assetName: string; readonly files: readonly string[] }[];
 }
 
-/** Said when the caller does not name the asset: better than a staging directory's made-up name. */
-const UNNAMED: MergeSource = { assetName: 'an asset' };
+/** When the caller does not name the asset, messages say "an asset", never the staging directory's name. */
+const UNNAMED: MergeSource = { assetName: '' };
 
 const OVERLAP_ADVICE =
   'Assets of the same repository share one layer, so their paths must not overlap: give one of the ' +
