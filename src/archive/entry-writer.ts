@@ -88,9 +88,16 @@ export class EntryWriter {
     if (placement.kind === 'unsafe') throw this.unsafe(entry.path, placement.reason);
     // Odd types are refused even when filtered out: nothing a release asset needs looks like this.
     if (entry.type === 'unsupported') {
-      throw this.unsafe(
+      throw new UnsafeArchiveError(
+        this.options.assetName,
         entry.path,
         `is a ${entry.kind} entry; only files, directories and links are installed`,
+        {
+          advice:
+            'Such entries are refused even where include or strip_components would leave them out: use ' +
+            'another asset of the release, or ask its publisher to archive only files, directories and links' +
+            `${/sparse/i.test(entry.kind) ? ' (tar without --sparse)' : ''}.`,
+        },
       );
     }
     if (placement.kind === 'skip') return;

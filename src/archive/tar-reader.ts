@@ -85,7 +85,8 @@ function fromTar(entry: ReadEntry, failure: FailureSignal): ArchiveEntry {
   return {
     path: entry.path,
     type,
-    kind: entry.type,
+    // GNU tar's old sparse type; the pax spellings are recognised in readTar.
+    kind: entry.type === 'SparseFile' ? 'sparse file (old GNU format)' : entry.type,
     mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644),
     linkTarget: entry.linkpath,
     content: () => entryData(entry, failure),
