@@ -168,7 +168,7 @@ export function isWriteFailure(error: unknown): error is NodeJS.ErrnoException {
 export class LayerWriteError extends BuildpackError {
   override name = 'LayerWriteError';
   readonly assetName: string;
-  /** The member (or file) being written. */
+  /** The member (or file) being written; '' for the layer directory itself. */
   readonly entry: string;
   /** The errno code: 'ENOSPC', 'EROFS', ... */
   readonly code: string;
@@ -176,7 +176,7 @@ export class LayerWriteError extends BuildpackError {
   constructor(assetName: string, entry: string, error: NodeJS.ErrnoException) {
     const code = error.code ?? 'EIO';
     super(
-      `Could not write ${quotePath(entry)} of ${quoteAsset(assetName)} into the layer: ` +
+      `${entry === '' ? `Could not create the layer directory for ${quoteAsset(assetName)}` : `Could not write ${quotePath(entry)} of ${quoteAsset(assetName)} into the layer`}: ` +
         `${WRITE_FAILURES[code] ?? code}.`,
       { cause: error },
     );

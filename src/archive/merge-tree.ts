@@ -28,7 +28,7 @@ const OVERLAP_ADVICE =
  */
 export async function mergeTree(from: string, to: string, source: MergeSource = UNNAMED): Promise<void> {
   const target = await lstatIfExists(to);
-  if (target === undefined) await writing(source, '.', () => makeTraversableDirectory(to));
+  if (target === undefined) await writing(source, '', () => makeTraversableDirectory(to));
   else if (!target.isDirectory()) throw overlap(source, '.', 'is not a directory to install into');
   await mergeDirectory(from, to, '', source);
 }
