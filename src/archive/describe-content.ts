@@ -91,14 +91,17 @@ export function describeContent(head: Buffer): FoundContent {
   };
 }
 
-/** Whether the bytes decode as UTF-8 text with no control characters besides whitespace. */
+/** Whether the bytes decode as UTF-8 text with no control characters besides tab, newlines and form feed. */
 function isText(head: Buffer): boolean {
   // The head may end inside a multi-byte character; a few bytes less decide as well.
   const sample = head.subarray(0, Math.max(0, head.length - 3));
+  if (sample.some((byte) => (byte < 0x20 && !TEXT_CONTROLS.has(byte)) || byte === 0x7f)) return false;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(sample);
-    return !/[\u0000-\u0008\u000e-\u001f\u007f]/.test(text);
+    new TextDecoder('utf-8', { fatal: true }).decode(sample);
+    return true;
   } catch {
     return false;
   }
 }
+
+const TEXT_CONTROLS = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
