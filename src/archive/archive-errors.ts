@@ -30,7 +30,9 @@ function quoteAsset(assetName: string): string {
 /** What an asset's bytes turned out to be, when they are not the archive its name promises. */
 export interface FoundContent {
   readonly kind: 'empty' | 'web page' | 'other';
-  /** "an HTML web page", "empty (0 bytes)", "an ELF executable", ... */
+  /** What the bytes are, as a noun: "a web page (HTML)", "an ELF executable", "nothing (0 bytes)"... */
+  readonly what: string;
+  /** The same as a clause for a message: "the server answered with a web page (HTML) instead of the file". */
   readonly description: string;
   /** Why that happens and what to do, fitting what was found. */
   readonly advice: string;
@@ -45,7 +47,7 @@ export class ArchiveFormatError extends BuildpackError {
   readonly assetName: string;
   /** The format the asset was read as ('tar.gz', 'zip', ...), or the one its name promises ('file' for none). */
   readonly format: string;
-  /** What the bytes are instead, when they are not an archive at all; undefined for a damaged archive. */
+  /** What the bytes are instead ("a web page (HTML)"), when they are not an archive at all; else undefined. */
   readonly found: string | undefined;
 
   constructor(
@@ -66,7 +68,7 @@ export class ArchiveFormatError extends BuildpackError {
     );
     this.assetName = assetName;
     this.format = format;
-    this.found = found?.description;
+    this.found = found?.what;
   }
 }
 

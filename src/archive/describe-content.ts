@@ -30,6 +30,7 @@ export function describeContent(head: Buffer): FoundContent {
   if (head.length === 0) {
     return {
       kind: 'empty',
+      what: 'nothing (0 bytes)',
       description: 'it is empty (0 bytes)',
       advice:
         'The release holds an empty file under this name (a failed upload), or the download stopped before ' +
@@ -44,6 +45,7 @@ export function describeContent(head: Buffer): FoundContent {
   if (/^(<!doctype html|<html|<head|<body|<!--|<meta|<title)/i.test(text)) {
     return {
       kind: 'web page',
+      what: 'a web page (HTML)',
       description: 'the server answered with a web page (HTML) instead of the file',
       advice:
         'That is usually a sign-in, error or rate-limit page from a proxy, a mirror or a captive portal. ' +
@@ -53,6 +55,7 @@ export function describeContent(head: Buffer): FoundContent {
   if (/^<\?xml/i.test(text)) {
     return {
       kind: 'other',
+      what: 'an XML document',
       description: 'its bytes are an XML document (typically an error answer from a storage service)',
       advice: CHECK_THE_SOURCE,
     };
@@ -60,6 +63,7 @@ export function describeContent(head: Buffer): FoundContent {
   if (/^[{[]\s*["{[\]}]/.test(text)) {
     return {
       kind: 'other',
+      what: 'JSON text',
       description: 'its bytes are JSON text (typically an API error answer) instead of the file',
       advice: CHECK_THE_SOURCE,
     };
@@ -68,6 +72,7 @@ export function describeContent(head: Buffer): FoundContent {
   if (executable !== undefined) {
     return {
       kind: 'other',
+      what: executable[1],
       description: `its bytes are ${executable[1]}, not an archive`,
       advice:
         'The release publishes the program itself under an archive name. Use another asset of the release, ' +
@@ -75,20 +80,13 @@ export function describeContent(head: Buffer): FoundContent {
     };
   }
   const format = detectOuterFormat(head, '');
-  if (format !== 'raw') {
-    return {
-      kind: 'other',
-      description: `its bytes are ${COMPRESSED_NAMES[format] ?? format}`,
-      advice: CHECK_THE_SOURCE,
-    };
-  }
-  return {
-    kind: 'other',
-    description: isText(head)
-      ? 'its bytes are plain text'
-      : 'its bytes are in no format this buildpack knows',
-    advice: CHECK_THE_SOURCE,
-  };
+  const what =
+    format !== 'raw'
+      ? (COMPRESSED_NAMES[format] ?? format)
+      : isText(head)
+        ? 'plain text'
+        : 'data in no format this buildpack knows';
+  return { kind: 'other', what, description: `its bytes are ${what}`, advice: CHECK_THE_SOURCE };
 }
 
 /** Whether the bytes decode as UTF-8 text with no control characters besides tab, newlines and form feed. */

@@ -103,7 +103,7 @@ async function* entryData(entry: ReadEntry, failure: FailureSignal): AsyncGenera
   }
 }
 
-/** 'PAX sparse format 1.0' (or 0.0, 0.1) when a pax header describes a GNU sparse file. */
+/** 'GNU sparse format 1.0 in a pax header' (or 0.0, 0.1) when a pax header describes a sparse file. */
 function paxSparseFormat(paxText: string): string | undefined {
   if (!/(^|\n)\d+ GNU\.sparse\./.test(paxText)) return undefined;
   const major = /(?:^|\n)\d+ GNU\.sparse\.major=(\d+)/.exec(paxText)?.[1];

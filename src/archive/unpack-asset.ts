@@ -138,7 +138,7 @@ async function unpackCompressed(
       promised.name,
       found.kind === 'empty'
         ? `its ${COMPRESSION_NAMES[compression]} data is empty`
-        : `its ${COMPRESSION_NAMES[compression]} data is not a tar archive (${found.description.replace(/^its bytes are /, '')})`,
+        : `its ${COMPRESSION_NAMES[compression]} data holds ${found.what}, not a tar archive`,
       { found },
     );
   }

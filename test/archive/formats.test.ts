@@ -184,7 +184,7 @@ describe('unpackAsset: single files', () => {
     expect(error).toBeInstanceOf(ArchiveFormatError);
     expect((error as ArchiveFormatError).format).toBe('tar.gz');
     expect((error as ArchiveFormatError).message).toMatch(
-      /^Refusing to install "data\.tar\.gz": its name says tar\.gz, but its gzip data is not a tar archive \(plain text\)/,
+      /^Refusing to install "data\.tar\.gz": its name says tar\.gz, but its gzip data holds plain text, not a tar archive/,
     );
     const bare = path.join(workspace.dir, 'data.gz');
     await fs.copyFile(asset, bare);

@@ -34,7 +34,7 @@ describe('bytes that are not the archive the name promises are refused, naming a
     'TOOL.TAR.GZ',
   ])('an empty %s', async (name) => {
     const error = await refusal(name, Buffer.alloc(0));
-    expect(error.found).toBe('it is empty (0 bytes)');
+    expect(error.found).toBe('nothing (0 bytes)');
     expect(error.message).toMatch(
       new RegExp(
         `^Refusing to install "${name.replace(/\./g, '\\.')}": its name says [a-z.0-9]+, but it is empty \\(0 bytes\\)\\.`,
@@ -82,14 +82,14 @@ describe('bytes that are not the archive the name promises are refused, naming a
 
   it('a bare ELF program under an archive name', async () => {
     const error = await refusal('tool-linux-amd64.tar.gz', await fs.readFile('/usr/bin/env'));
-    expect(error.found).toMatch(/^its bytes are an ELF executable/);
+    expect(error.found).toMatch(/^an ELF executable/);
     expect(error.message).toContain('publishes the program itself under an archive name');
   });
 
   it('a Windows executable as a .zip, and random bytes as a .tar.bz2', async () => {
     expect((await refusal('tool.zip', Buffer.from('MZ\x90\x00\x03', 'latin1'))).found).toMatch(/Windows/);
     expect((await refusal('tool.tar.bz2', Buffer.from([0x00, 0x9f, 0xff, 0x13, 0x07, 0x80]))).found).toBe(
-      'its bytes are in no format this buildpack knows',
+      'data in no format this buildpack knows',
     );
   });
 
@@ -100,7 +100,7 @@ describe('bytes that are not the archive the name promises are refused, naming a
 
   it('a gzipped web page as a .tar.gz (a proxy that compresses its error pages)', async () => {
     const error = await refusal('tool.tar.gz', zlib.gzipSync(ERROR_PAGE));
-    expect(error.message).toMatch(/its gzip data is not a tar archive \(the server answered with a web page/);
+    expect(error.message).toMatch(/its gzip data holds a web page \(HTML\), not a tar archive/);
   });
 
   it('a zstd stream holding an ELF as a .tar.zst', async () => {
@@ -108,7 +108,9 @@ describe('bytes that are not the archive the name promises are refused, naming a
     const asset = path.join(workspace.dir, 'env.zst');
     run('zstd', ['-q', '-o', asset, '/usr/bin/env']);
     const error = await refusal('tool.tar.zst', await fs.readFile(asset));
-    expect(error.message).toMatch(/its zstd data is not a tar archive \(an ELF executable/);
+    expect(error.message).toMatch(
+      /its zstd data holds an ELF executable \(a bare Linux program\), not a tar archive/,
+    );
   });
 
   it('a web page under a program name with no suffix, which is never the program', async () => {
