@@ -17,24 +17,34 @@ const MAGIC: readonly (readonly [OuterFormat, Buffer])[] = [
   ['zip', Buffer.from('PK\x05\x06', 'latin1')],
 ];
 
-/** How tar archives' names end, compressed or not; the one list of them in the buildpack. */
-const TAR_SUFFIXES = [
-  '.tar',
-  '.tar.gz',
-  '.tgz',
-  '.tar.xz',
-  '.txz',
-  '.tar.bz2',
-  '.tbz',
-  '.tbz2',
-  '.tar.zst',
-  '.tar.zstd',
-  '.tzst',
+const COMPRESSION_SUFFIX = /\.(gz|gzip|xz|bz2|bzip2|zst|zstd)$/i;
+
+/** What an asset's name promises: the outer format, and whether a tar is inside a compression. */
+export interface PromisedFormat {
+  /** As shown to users: 'tar.gz', 'zip', 'gz', ... */
+  readonly name: string;
+  readonly outer: Exclude<OuterFormat, 'raw'>;
+  readonly tar: boolean;
+}
+
+/** Name suffixes and what they promise, longest first so '.tar.gz' wins over '.gz'. */
+const NAME_SUFFIXES: readonly (readonly [RegExp, PromisedFormat])[] = [
+  [/\.(tar\.gz|tgz)$/i, { name: 'tar.gz', outer: 'gz', tar: true }],
+  [/\.(tar\.xz|txz)$/i, { name: 'tar.xz', outer: 'xz', tar: true }],
+  [/\.(tar\.bz2|tbz2?)$/i, { name: 'tar.bz2', outer: 'bz2', tar: true }],
+  [/\.(tar\.zstd?|tzst)$/i, { name: 'tar.zst', outer: 'zst', tar: true }],
+  [/\.tar$/i, { name: 'tar', outer: 'tar', tar: true }],
+  [/\.zip$/i, { name: 'zip', outer: 'zip', tar: false }],
+  [/\.(gz|gzip)$/i, { name: 'gz', outer: 'gz', tar: false }],
+  [/\.xz$/i, { name: 'xz', outer: 'xz', tar: false }],
+  [/\.(bz2|bzip2)$/i, { name: 'bz2', outer: 'bz2', tar: false }],
+  [/\.zstd?$/i, { name: 'zst', outer: 'zst', tar: false }],
 ];
 
-/** How archive names end: tars and zip. The name only hints; the format is told from the bytes. */
-export const ARCHIVE_SUFFIXES: readonly string[] = [...TAR_SUFFIXES, '.zip'];
-const COMPRESSION_SUFFIX = /\.(gz|gzip|xz|bz2|bzip2|zst|zstd)$/i;
+/** The format an asset's name promises, or undefined for a name with no archive or compression suffix. */
+export function promisedFormat(assetName: string): PromisedFormat | undefined {
+  return NAME_SUFFIXES.find(([suffix]) => suffix.test(assetName))?.[1];
+}
 
 /**
  * Tells the format of an asset from its first bytes (never from a MIME type, which GitHub sets from the name).
@@ -51,8 +61,7 @@ export function detectOuterFormat(head: Buffer, assetName: string): OuterFormat 
 export function looksLikeTar(head: Buffer, assetName: string): boolean {
   if (head.length < FORMAT_HEAD_SIZE) return false;
   if (head.subarray(257, 262).toString('latin1') === 'ustar') return true;
-  const lower = assetName.toLowerCase();
-  if (!TAR_SUFFIXES.some((suffix) => lower.endsWith(suffix))) return false;
+  if (promisedFormat(assetName)?.tar !== true) return false;
   // An archive with no members is just zero blocks; a v7 header has no magic but a checksum we can verify.
   return head.every((byte) => byte === 0) || hasValidTarChecksum(head);
 }

@@ -2,14 +2,13 @@ import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ArchiveEntry } from './archive-entry.js';
-import { ArchiveLimitError } from './archive-limit-error.js';
+import { ArchiveLimitError, isWriteFailure, LayerWriteError, UnsafeArchiveError } from './archive-errors.js';
 import {
   includeMatcher,
   placeMember,
   unsafeSymlinkTargetReason,
   type MemberPathRules,
 } from './member-path.js';
-import { UnsafeArchiveError } from './unsafe-archive-error.js';
 import { lstatIfExists } from './lstat-if-exists.js';
 
 /** Bytes gathered before a write: larger batches gained nothing in the benchmark and raised peak memory. */
@@ -27,7 +26,19 @@ export interface EntryWriterOptions {
 // O_EXCL never follows a link at the final component and O_NOFOLLOW says so twice: a second line of defence
 // behind the lstat checks, should a link appear where the checks saw none.
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+/** Every directory is traversable and readable by any user, writable only by its owner. */
 const DIRECTORY_MODE = 0o755;
+
+/**
+ * The mode a file is installed with. The exporter makes the build user the owner, and the run image's user
+ * is often another one, so the owner's bits alone would leave a 0700 tool unusable at run time: group and
+ * others get read, and execute wherever the owner has it. Nothing is group- or world-writable, and
+ * setuid, setgid and sticky are dropped.
+ */
+export function installedFileMode(archiveMode: number): number {
+  const owner = (archiveMode & 0o700) | 0o400;
+  return owner | 0o044 | ((owner & 0o100) === 0 ? 0 : 0o011);
+}
 
 /**
  * The one place archive members and single files are written to disk, so every guard exists once: member
@@ -61,6 +72,14 @@ export class EntryWriter {
 
   /** Checks one archive member and writes it (or skips it, per strip_components and include). */
   async writeMember(entry: ArchiveEntry): Promise<void> {
+    try {
+      await this.checkAndWriteMember(entry);
+    } catch (error) {
+      throw this.writeFailure(entry.path, error);
+    }
+  }
+
+  private async checkAndWriteMember(entry: ArchiveEntry): Promise<void> {
     this.entries += 1;
     if (this.entries > this.options.limits.maxEntries) {
       throw new ArchiveLimitError(this.options.assetName, 'entries', this.options.limits.maxEntries);
@@ -69,20 +88,27 @@ export class EntryWriter {
     if (placement.kind === 'unsafe') throw this.unsafe(entry.path, placement.reason);
     // Odd types are refused even when filtered out: nothing a release asset needs looks like this.
     if (entry.type === 'unsupported') {
-      throw this.unsafe(
+      throw new UnsafeArchiveError(
+        this.options.assetName,
         entry.path,
         `is a ${entry.kind} entry; only files, directories and links are installed`,
+        {
+          advice:
+            'Such entries are refused even where include or strip_components would leave them out: use ' +
+            'another asset of the release, or ask its publisher to archive only files, directories and links' +
+            `${/sparse/i.test(entry.kind) ? ' (tar without --sparse)' : ''}.`,
+        },
       );
     }
     if (placement.kind === 'skip') return;
     const segments = placement.segments;
-    const mode = entry.mode & 0o777;
     switch (entry.type) {
       case 'directory':
-        // The owner keeps rwx so later members (and later assets) can be written into it.
-        return this.makeDirectory(entry.path, segments, mode | 0o700);
+        // The archive's directory mode is not kept: the owner needs rwx to write later members (and later
+        // assets) into it, and every run user needs to traverse it.
+        return this.makeDirectory(entry.path, segments);
       case 'file':
-        return this.writeFile(entry.path, segments, mode, entry.content());
+        return this.writeFile(entry.path, segments, installedFileMode(entry.mode), entry.content());
       case 'symlink':
         return this.writeSymlink(entry.path, segments, entry.linkTarget ?? '');
       case 'hardlink':
@@ -96,7 +122,11 @@ export class EntryWriter {
     if (segments.length === 0 || segments.includes('..') || relativePath.includes('\0')) {
       throw this.unsafe(relativePath, 'is not a usable file path inside the layer');
     }
-    await this.writeFile(relativePath, segments, 0o755, content);
+    try {
+      await this.writeFile(relativePath, segments, 0o755, content);
+    } catch (error) {
+      throw this.writeFailure(relativePath, error);
+    }
   }
 
   private async writeFile(
@@ -174,18 +204,17 @@ export class EntryWriter {
     this.record(segments, true);
   }
 
-  private async makeDirectory(name: string, segments: readonly string[], mode: number): Promise<void> {
+  private async makeDirectory(name: string, segments: readonly string[]): Promise<void> {
     const directory = await this.ensureParents(name, segments);
     const target = path.join(directory, segments.at(-1) ?? '');
     const existing = await lstatIfExists(target);
     if (existing === undefined) {
-      await fs.mkdir(target, { mode: DIRECTORY_MODE });
+      await makeTraversableDirectory(target);
     } else if (existing.isSymbolicLink()) {
       throw this.unsafe(name, `would be written through the symlink ${JSON.stringify(segments.join('/'))}`);
     } else if (!existing.isDirectory()) {
       throw this.unsafe(name, 'is a directory where an earlier entry wrote a file');
     }
-    await fs.chmod(target, mode);
   }
 
   /** Makes the parents of a new file or link and clears its place; returns the absolute path to create. */
@@ -210,7 +239,7 @@ export class EntryWriter {
       directory = path.join(directory, segments[index] ?? '');
       const existing = await lstatIfExists(directory);
       if (existing === undefined) {
-        await fs.mkdir(directory, { mode: DIRECTORY_MODE });
+        await makeTraversableDirectory(directory);
       } else if (existing.isSymbolicLink()) {
         const link = segments.slice(0, index + 1).join('/');
         throw this.unsafe(name, `would be written through the symlink ${JSON.stringify(link)}`);
@@ -232,4 +261,15 @@ export class EntryWriter {
   private unsafe(entry: string, reason: string): UnsafeArchiveError {
     return new UnsafeArchiveError(this.options.assetName, entry, reason);
   }
+
+  /** A file system refusal (full, read-only, name too long) in words; anything else unchanged. */
+  private writeFailure(entry: string, error: unknown): unknown {
+    return isWriteFailure(error) ? new LayerWriteError(this.options.assetName, entry, error) : error;
+  }
+}
+
+/** mkdir, then chmod: the mode given to mkdir passes through the umask, which may be 077. */
+export async function makeTraversableDirectory(directory: string): Promise<void> {
+  await fs.mkdir(directory);
+  await fs.chmod(directory, DIRECTORY_MODE);
 }

@@ -39,8 +39,18 @@ export function includeMatcher(include: readonly string[] | undefined): (path: s
   return picomatch([...include], { dot: true });
 }
 
+/** Linux's NAME_MAX and PATH_MAX: longer names fail at the file system with an error full of staging paths. */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 4095;
+
 function unsafePathReason(memberPath: string, windowsNames: boolean): string | undefined {
   if (memberPath.includes('\0')) return 'has a NUL byte in its path';
+  if (Buffer.byteLength(memberPath) > MAX_PATH_BYTES) {
+    return `has a path longer than ${MAX_PATH_BYTES} bytes, more than the file system allows`;
+  }
+  if (memberPath.split('/').some((segment) => Buffer.byteLength(segment) > MAX_NAME_BYTES)) {
+    return `has a path component longer than ${MAX_NAME_BYTES} bytes, more than the file system allows`;
+  }
   if (memberPath.startsWith('/')) return 'has an absolute path, which would land outside the layer';
   if (windowsNames) {
     if (memberPath.includes('\\'))

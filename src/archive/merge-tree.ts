@@ -1,61 +1,97 @@
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { UnsafeArchiveError } from './unsafe-archive-error.js';
+import { isWriteFailure, LayerWriteError, UnsafeArchiveError } from './archive-errors.js';
+import { makeTraversableDirectory } from './entry-writer.js';
 import { lstatIfExists } from './lstat-if-exists.js';
+
+/** The asset a staging tree holds, and what earlier assets put into the same layer, for messages. */
+export interface MergeSource {
+  /** The release asset's name (never the staging directory's). */
+  readonly assetName: string;
+  /** Assets already merged into the layer, each with the paths it installed (UnpackResult.files). */
+  readonly earlier?: readonly { readonly assetName: string; readonly files: readonly string[] }[];
+}
+
+/** When the caller does not name the asset, messages say "an asset", never the staging directory's name. */
+const UNNAMED: MergeSource = { assetName: '' };
+
+const OVERLAP_ADVICE =
+  'Assets of the same repository share one layer, so their paths must not overlap: give one of the ' +
+  'entries another destination, or leave the path out with include or strip_components.';
 
 /**
  * Moves every file of `from` into `to` (both absolute), creating directories; refuses to write through a
  * symlink that already exists in `to` (a planted link from an earlier asset), and refuses when a file would
- * replace another asset's file; throws UnsafeArchiveError naming the path. `assetName` only labels messages
- * (default: the name of `from`).
+ * replace another asset's file; throws UnsafeArchiveError (stage 'install') naming the path, the asset and,
+ * when `source.earlier` says, the asset already there.
  */
-export async function mergeTree(from: string, to: string, assetName = path.basename(from)): Promise<void> {
+export async function mergeTree(from: string, to: string, source: MergeSource = UNNAMED): Promise<void> {
   const target = await lstatIfExists(to);
-  if (target === undefined) await fs.mkdir(to, { recursive: true });
-  else if (!target.isDirectory())
-    throw new UnsafeArchiveError(assetName, to, 'is not a directory to merge into');
-  await mergeDirectory(from, to, '', assetName);
+  if (target === undefined) await writing(source, '', () => makeTraversableDirectory(to));
+  else if (!target.isDirectory()) throw overlap(source, '.', 'is not a directory to install into');
+  await mergeDirectory(from, to, '', source);
 }
 
-async function mergeDirectory(from: string, to: string, relative: string, assetName: string): Promise<void> {
+async function mergeDirectory(
+  from: string,
+  to: string,
+  relative: string,
+  source: MergeSource,
+): Promise<void> {
   const entries: Dirent[] = await fs.readdir(from, { withFileTypes: true });
   entries.sort((left, right) => left.name.localeCompare(right.name));
   for (const entry of entries) {
     const name = relative === '' ? entry.name : `${relative}/${entry.name}`;
-    const source = path.join(from, entry.name);
+    const sourcePath = path.join(from, entry.name);
     const destination = path.join(to, entry.name);
     // lstat, not stat: what matters is what is on disk at that path, a link is never followed.
     const existing = await lstatIfExists(destination);
     if (existing?.isSymbolicLink() === true) {
-      throw new UnsafeArchiveError(
-        assetName,
+      throw overlap(
+        source,
         name,
-        'would be written through or replace a symlink that an earlier asset put in the layer',
+        entry.isDirectory()
+          ? `is a directory, but ${ownerOf(source, name)} installed a symlink there (writing through it could leave the layer)`
+          : `would replace a symlink that ${ownerOf(source, name)} installed`,
       );
     }
     if (entry.isDirectory()) {
       if (existing === undefined) {
-        await fs.mkdir(destination, { mode: (await fs.lstat(source)).mode & 0o777 });
+        await writing(source, name, () => makeTraversableDirectory(destination));
       } else if (!existing.isDirectory()) {
-        throw new UnsafeArchiveError(
-          assetName,
-          name,
-          'is a directory where an earlier asset installed a file',
-        );
+        throw overlap(source, name, `is a directory, but ${ownerOf(source, name)} installed a file there`);
       }
-      await mergeDirectory(source, destination, name, assetName);
+      await mergeDirectory(sourcePath, destination, name, source);
     } else if (existing !== undefined) {
       const what = existing.isDirectory() ? 'a directory' : 'a file';
-      throw new UnsafeArchiveError(
-        assetName,
-        name,
-        `would replace ${what} that an earlier asset installed at the same path; give one of them another destination`,
-      );
+      throw overlap(source, name, `would replace ${what} that ${ownerOf(source, name)} installed`);
     } else {
-      await moveEntry(source, destination);
+      await writing(source, name, () => moveEntry(sourcePath, destination));
     }
   }
+}
+
+/** Runs a write, turning a file system refusal into LayerWriteError naming the path inside the layer. */
+async function writing(source: MergeSource, name: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (isWriteFailure(error)) throw new LayerWriteError(source.assetName, name, error);
+    throw error;
+  }
+}
+
+function overlap(source: MergeSource, name: string, reason: string): UnsafeArchiveError {
+  return new UnsafeArchiveError(source.assetName, name, reason, { stage: 'install', advice: OVERLAP_ADVICE });
+}
+
+/** The earlier asset that installed `name` (or a path under it, or a link above it), quoted, if known. */
+function ownerOf(source: MergeSource, name: string): string {
+  const owner = source.earlier?.find(({ files }) =>
+    files.some((file) => file === name || file.startsWith(`${name}/`) || name.startsWith(`${file}/`)),
+  );
+  return owner === undefined ? 'an earlier asset of this layer' : JSON.stringify(owner.assetName);
 }
 
 /** rename keeps modes, links and hard links; a copy is the fallback across file systems. */

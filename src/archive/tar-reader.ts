@@ -1,6 +1,6 @@
 import { Parser, type ReadEntry } from 'tar';
 import type { ArchiveEntry, ArchiveEntryType } from './archive-entry.js';
-import { ArchiveFormatError } from './archive-format-error.js';
+import { ArchiveFormatError, messageOf } from './archive-errors.js';
 import type { EntryWriter } from './entry-writer.js';
 import { FailureSignal } from './failure-signal.js';
 
@@ -36,7 +36,22 @@ export async function readTar(
       // A member the writer skipped (or a failure left unread) is drained so the parser moves on.
       .finally(() => entry.resume());
   };
-  parser.on('entry', (entry: ReadEntry) => enqueue(() => writer.writeMember(fromTar(entry, failure)), entry));
+  // node-tar drops the pax keys it does not know, GNU.sparse.* among them, so a PAX sparse member would arrive
+  // as its raw sparse map and data; the raw extended header, seen just before its member, tells.
+  let sparseFormat: string | undefined;
+  parser.on('meta', (text: string) => (sparseFormat ??= paxSparseFormat(text)));
+  parser.on('entry', (entry: ReadEntry) => {
+    const sparse = sparseFormat;
+    sparseFormat = undefined;
+    const member = fromTar(entry, failure);
+    enqueue(
+      () =>
+        writer.writeMember(
+          sparse === undefined ? member : { ...member, type: 'unsupported', kind: `sparse file (${sparse})` },
+        ),
+      entry,
+    );
+  });
   parser.on('ignoredEntry', (entry: ReadEntry) => {
     // Types node-tar does not know (sparse files, ACLs, volume headers...): the writer refuses them.
     if (!entry.meta)
@@ -70,7 +85,8 @@ function fromTar(entry: ReadEntry, failure: FailureSignal): ArchiveEntry {
   return {
     path: entry.path,
     type,
-    kind: entry.type,
+    // GNU tar's old sparse type; the pax spellings are recognised in readTar.
+    kind: entry.type === 'SparseFile' ? 'sparse file (old GNU format)' : entry.type,
     mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644),
     linkTarget: entry.linkpath,
     content: () => entryData(entry, failure),
@@ -87,10 +103,16 @@ async function* entryData(entry: ReadEntry, failure: FailureSignal): AsyncGenera
   }
 }
 
-function onceDrained(parser: Parser): Promise<void> {
-  return new Promise((resolve) => parser.once('drain', () => resolve()));
+/** 'GNU sparse format 1.0 in a pax header' (or 0.0, 0.1) when a pax header describes a sparse file. */
+function paxSparseFormat(paxText: string): string | undefined {
+  if (!/(^|\n)\d+ GNU\.sparse\./.test(paxText)) return undefined;
+  const major = /(?:^|\n)\d+ GNU\.sparse\.major=(\d+)/.exec(paxText)?.[1];
+  const minor = /(?:^|\n)\d+ GNU\.sparse\.minor=(\d+)/.exec(paxText)?.[1];
+  const version =
+    major !== undefined ? `${major}.${minor ?? '0'}` : /GNU\.sparse\.map=/.test(paxText) ? '0.1' : '0.0';
+  return `GNU sparse format ${version} in a pax header`;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function onceDrained(parser: Parser): Promise<void> {
+  return new Promise((resolve) => parser.once('drain', () => resolve()));
 }

@@ -1,15 +1,17 @@
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { BuildpackError } from '../errors.js';
-import { ArchiveFormatError } from './archive-format-error.js';
+import { ArchiveFormatError, messageOf } from './archive-errors.js';
 import {
   bareFileName,
   detectOuterFormat,
   FORMAT_HEAD_SIZE,
   looksLikeTar,
+  promisedFormat,
   type Compression,
 } from './asset-format.js';
 import { decompress } from './decompress.js';
+import { describeContent } from './describe-content.js';
 import { EntryWriter } from './entry-writer.js';
 import { readStreamHead } from './stream-head.js';
 import { readTar } from './tar-reader.js';
@@ -44,6 +46,8 @@ export interface UnpackResult {
   /** Uncompressed bytes written. */
   readonly bytes: number;
 }
+
+const WEB_PAGE_NAME = /\.x?html?$/i;
 
 const COMPRESSION_NAMES: Record<Compression, string> = { gz: 'gzip', xz: 'xz', bz2: 'bzip2', zst: 'zstd' };
 
@@ -87,6 +91,7 @@ async function unpackStream(
   const detected = detectOuterFormat(outer.head, options.assetName);
   switch (detected) {
     case 'raw': {
+      refuseUnlessPlainFile(outer.head, options.assetName);
       const writer = createWriter(options, 'raw');
       await writer.writeSingleFile(options.destination ?? `bin/${options.assetName}`, outer.stream);
       return { format: 'raw', writer };
@@ -125,9 +130,34 @@ async function unpackCompressed(
     await readTar(inner.stream, writer, { assetName: options.assetName, format });
     return { format, writer };
   }
+  const promised = promisedFormat(options.assetName);
+  if (promised?.tar === true) {
+    const found = describeContent(inner.head);
+    throw new ArchiveFormatError(
+      options.assetName,
+      promised.name,
+      found.kind === 'empty'
+        ? `its ${COMPRESSION_NAMES[compression]} data is empty`
+        : `its ${COMPRESSION_NAMES[compression]} data holds ${found.what}, not a tar archive`,
+      { found },
+    );
+  }
   const writer = createWriter(options, compression);
   await writer.writeSingleFile(options.destination ?? `bin/${bareFileName(options.assetName)}`, inner.stream);
   return { format: compression, writer };
+}
+
+/**
+ * Refuses content that is not an archive or compressed file although its name promises one (an empty file,
+ * an error page), as GNU tar does; and a web page under any name but a web page's, which is never the
+ * program a release asset stands for.
+ */
+function refuseUnlessPlainFile(head: Buffer, assetName: string): void {
+  const promised = promisedFormat(assetName);
+  const found = describeContent(head);
+  if (promised !== undefined || (found.kind === 'web page' && !WEB_PAGE_NAME.test(assetName))) {
+    throw new ArchiveFormatError(assetName, promised?.name ?? 'file', found.description, { found });
+  }
 }
 
 function createWriter(options: UnpackOptions, format: AssetFormat): EntryWriter {
@@ -195,8 +225,4 @@ async function* decodingFailuresAsFormatErrors(
   } finally {
     if (!done) await iterator.return?.();
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

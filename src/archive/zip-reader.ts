@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import unzipper from 'unzipper';
 import { BuildpackError } from '../errors.js';
 import type { ArchiveEntry, ArchiveEntryType } from './archive-entry.js';
-import { ArchiveFormatError } from './archive-format-error.js';
+import { ArchiveFormatError, messageOf, quotePath } from './archive-errors.js';
 import type { EntryWriter } from './entry-writer.js';
 
 const UNIX_HOSTS = new Set([3 /* Unix */, 19 /* OS X */]);
@@ -66,10 +66,10 @@ export async function readZip(
       throw formatError(`its central directory cannot be read (${messageOf(error)})`, error);
     });
     for (const file of directory.files) {
-      if ((file.flags & 0x1) !== 0) throw formatError(`the member ${JSON.stringify(file.path)} is encrypted`);
+      if ((file.flags & 0x1) !== 0) throw formatError(`the member ${quotePath(file.path)} is encrypted`);
       if (file.compressionMethod !== STORED && file.compressionMethod !== DEFLATED) {
         throw formatError(
-          `the member ${JSON.stringify(file.path)} uses compression method ${file.compressionMethod}; ` +
+          `the member ${quotePath(file.path)} uses compression method ${file.compressionMethod}; ` +
             'only stored and deflated members are supported',
         );
       }
@@ -104,7 +104,7 @@ async function fromZip(
     let length = 0;
     for await (const chunk of content()) {
       length += chunk.length;
-      if (length > MAX_LINK_TARGET) throw formatError(`the symlink ${JSON.stringify(file.path)} is too long`);
+      if (length > MAX_LINK_TARGET) throw formatError(`the symlink ${quotePath(file.path)} is too long`);
       chunks.push(chunk);
     }
     linkTarget = Buffer.concat(chunks).toString('utf8');
@@ -127,18 +127,9 @@ async function* checkedData(
     }
   } catch (error) {
     if (error instanceof BuildpackError) throw error;
-    throw formatError(
-      `the member ${JSON.stringify(file.path)} cannot be inflated (${messageOf(error)})`,
-      error,
-    );
+    throw formatError(`the member ${quotePath(file.path)} cannot be inflated (${messageOf(error)})`, error);
   }
   if (size !== file.uncompressedSize || crc >>> 0 !== file.crc32 >>> 0) {
-    throw formatError(
-      `the member ${JSON.stringify(file.path)} is corrupt (its CRC-32 or size does not match)`,
-    );
+    throw formatError(`the member ${quotePath(file.path)} is corrupt (its CRC-32 or size does not match)`);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

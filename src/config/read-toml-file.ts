@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import TOML from '@iarna/toml';
 import { ConfigError } from './config-error.js';
 import { hideTokens } from './describe-value.js';
@@ -33,32 +34,97 @@ export async function readTomlFile(location: ConfigFileLocation): Promise<TomlTa
   }
 }
 
+/**
+ * The largest configuration file read. Real ones are a few kilobytes and 10,000 entries fit in about 1 MB;
+ * the cap keeps a link to /dev/zero or a runaway generator from filling memory.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever (it is refused below).
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
 async function readConfigBytes(location: ConfigFileLocation): Promise<Uint8Array | undefined> {
+  let handle: FileHandle;
   try {
-    return await readFile(location.absolutePath);
+    handle = await open(location.absolutePath, OPEN_FLAGS);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      if (!location.fromVariable) return undefined;
+    return missingOrUnreadable(location, error);
+  }
+  try {
+    // fstat on the open file, so what is checked is what is read (a path could be swapped in between).
+    const stats = await handle.stat();
+    if (stats.isDirectory()) {
+      throw new ConfigError(`${location.file} is a directory, not a file. ${fixFor(location)}`);
+    }
+    if (!stats.isFile()) {
       throw new ConfigError(
-        `${CONFIG_PATH_VARIABLE} names ${hideTokens(location.file)}, but there is no such file in the app dir. ` +
-          `Create it, or correct or unset ${CONFIG_PATH_VARIABLE}.`,
-        { cause: error },
+        `${location.file} is not a regular file (it is ${describeKind(stats)}); only a regular file is read ` +
+          `as configuration. ${fixFor(location)}`,
       );
     }
-    if (code === 'EISDIR') {
-      throw new ConfigError(`${location.file} is a directory, not a file. ${fixFor(location)}`, {
-        cause: error,
-      });
-    }
-    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error));
+    if (stats.size > MAX_CONFIG_BYTES) throw tooLarge(location);
+    return await readCapped(handle, location);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    return missingOrUnreadable(location, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads to the end, but never more than the cap: a file may grow after its size was checked. */
+async function readCapped(handle: FileHandle, location: ConfigFileLocation): Promise<Uint8Array> {
+  const buffer = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
+  let length = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+    if (length > MAX_CONFIG_BYTES) throw tooLarge(location);
+  }
+  return buffer.subarray(0, length);
+}
+
+function tooLarge(location: ConfigFileLocation): ConfigError {
+  return new ConfigError(
+    `${location.file} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, the limit for a configuration ` +
+      `file; a real one is a few kilobytes. ${fixFor(location)}`,
+  );
+}
+
+function describeKind(stats: {
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+function missingOrUnreadable(location: ConfigFileLocation, error: unknown): undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    if (!location.fromVariable) return undefined;
     throw new ConfigError(
-      `${location.file} cannot be read (${reason}). Make it a readable file. ${fixFor(location)}`,
-      {
-        cause: error,
-      },
+      `${CONFIG_PATH_VARIABLE} names ${hideTokens(location.file)}, but there is no such file in the app dir. ` +
+        `Create it, or correct or unset ${CONFIG_PATH_VARIABLE}.`,
+      { cause: error },
     );
   }
+  if (code === 'EISDIR') {
+    throw new ConfigError(`${location.file} is a directory, not a file. ${fixFor(location)}`, {
+      cause: error,
+    });
+  }
+  const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error));
+  throw new ConfigError(
+    `${location.file} cannot be read (${reason}). Make it a readable file. ${fixFor(location)}`,
+    { cause: error },
+  );
 }
 
 function fixFor(location: ConfigFileLocation): string {

@@ -5,6 +5,7 @@ import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { request as httpRequest, type Dispatcher } from 'undici';
+import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ERROR_BODY_CAP, readCapped } from './bounded-read.js';
 import { accessAdvice, DownloadError, type Credential } from './errors.js';
@@ -325,6 +326,7 @@ async function readLocalFile<T>(
     logger.debug(`Read ${result.bytes} bytes from ${path} in ${Math.round(performance.now() - began)} ms.`);
     return result;
   } catch (error) {
+    if (error instanceof ConsumeFailure && error.error instanceof BuildpackError) throw error.error;
     const code = networkErrorCode(error instanceof ConsumeFailure ? error.error : error);
     throw new DownloadError(
       {
@@ -352,7 +354,10 @@ function toFailure(error: unknown): AttemptFailure {
   return networkAttemptFailure(error);
 }
 
-function downloadError(error: unknown, attempts: number, request: DownloadRequest, url: URL): DownloadError {
+function downloadError(error: unknown, attempts: number, request: DownloadRequest, url: URL): Error {
+  // The download succeeded and the consumer refused the bytes (an unsafe archive, a wrong format): its own
+  // message names the asset and the fix; "Could not download" in front of it would say the wrong thing.
+  if (error instanceof ConsumeFailure && error.error instanceof BuildpackError) return error.error;
   const base = { label: request.label, url: displayUrl(url), attempts };
   if (error instanceof HttpStatusFailure) {
     return new DownloadError(

@@ -22,7 +22,7 @@ export async function installEntry(
   stagingDir: string,
   services: InstallServices,
   context: LayerContext,
-): Promise<InstalledAsset> {
+): Promise<{ asset: InstalledAsset; files: readonly string[] }> {
   const { settings, logger } = context;
   const tag = releaseTag(release);
   const sources = findAssetSources(entry, release, {
@@ -55,7 +55,7 @@ export async function installEntry(
       ? `sha256 ${files.sha256} verified against the ${expected.map((e) => e.source).join(' and the ')}`
       : `sha256 ${files.sha256} (no checksum published: pin it with sha256 = "${files.sha256}")`,
   );
-  return {
+  const installed: InstalledAsset = {
     requested: entry.asset,
     tag,
     name: asset.name,
@@ -68,6 +68,7 @@ export async function installEntry(
     files: files.unpacked.files.length,
     downloadUrl: asset.publicUrl,
   };
+  return { asset: installed, files: files.unpacked.files };
 }
 
 /** "bin/jq" for one file; "bin (12 files)" for an archive. */

@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isWriteFailure, LayerWriteError } from '../archive/archive-errors.js';
 import { targetLabel } from '../cnb/target.js';
 import type { Layer } from '../layers/layer.js';
 import type { LayerRecord } from '../layers/layer-record.js';
@@ -24,7 +25,10 @@ export async function installLayer(
   await layer.reset();
   // Staging lives beside the layer, on the same filesystem, so publishing it is a rename. The lifecycle
   // ignores a directory that has no toml, and this one is removed whatever happens.
-  const staging = await mkdtemp(path.join(layersDir, `.staging-${plan.name}-`));
+  const staging = await mkdtemp(path.join(layersDir, `.staging-${plan.name}-`)).catch((error: unknown) => {
+    // A read-only or full layers directory is the platform's doing, not a bug: say so in words.
+    throw isWriteFailure(error) ? new LayerWriteError(plan.repo, '', error) : error;
+  });
   try {
     const installed = await Promise.all(
       plan.entries.map((entry) =>
@@ -32,13 +36,18 @@ export async function installLayer(
           const release = releases.get(requestedTag(entry));
           if (release === undefined) throw new Error(`no release resolved for entry ${entry.index}`);
           const stagingDir = path.join(staging, `asset-${entry.index}`);
-          const asset = await installEntry(plan, entry, release, stagingDir, services, context);
-          return { asset, stagingDir };
+          const { asset, files } = await installEntry(plan, entry, release, stagingDir, services, context);
+          return { asset, files, stagingDir };
         }),
       ),
     );
     const layerRoot = path.join(staging, 'layer');
-    for (const { stagingDir } of installed) await services.merge(stagingDir, layerRoot);
+    // Merged in configuration order; a clash names both assets, never a staging directory.
+    const merged: { assetName: string; files: readonly string[] }[] = [];
+    for (const { asset, files, stagingDir } of installed) {
+      await services.merge(stagingDir, layerRoot, { assetName: asset.name, earlier: merged });
+      merged.push({ assetName: asset.name, files });
+    }
     const record: LayerRecord = {
       repo: plan.repo,
       releases: [...releases.values()].map(releaseRecord),

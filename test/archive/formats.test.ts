@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
+import { ArchiveFormatError } from '../../src/archive/archive-errors.js';
 import { unpackAsset } from '../../src/archive/unpack-asset.js';
 import { writeSourceTree, type SourceTree } from './helpers/source-tree.js';
 import { run } from './helpers/tools.js';
@@ -35,7 +36,7 @@ async function expectTreeUnpacked(workspace: Workspace, tree: SourceTree, prefix
   for (const [name, file] of tree.files) {
     const unpacked = path.join(workspace.root, prefix, name);
     expect(await fs.readFile(unpacked), name).toEqual(file.data);
-    expect((await fs.stat(unpacked)).mode & 0o777, name).toBe(file.mode);
+    expect((await fs.stat(unpacked)).mode & 0o777, name).toBe(file.installed);
   }
   for (const [name, target] of tree.links) {
     expect(await fs.readlink(path.join(workspace.root, prefix, name)), name).toBe(target);
@@ -173,17 +174,23 @@ describe('unpackAsset: single files', () => {
     },
   );
 
-  it('treats a .tar.gz that holds no tar as a bare gzip file (content wins over the name)', async () => {
+  it('refuses a .tar.gz that holds no tar, as GNU tar does, but installs a bare .gz of the same bytes', async () => {
     const workspace = await makeWorkspace();
     const text = path.join(workspace.dir, 'notes.txt');
     await fs.writeFile(text, 'not a tar at all\n'.repeat(100));
     const asset = path.join(workspace.dir, 'data.tar.gz');
     compress('gz', text, asset);
-    const result = await unpackFile(workspace, asset);
-    expect(result.format).toBe('gz');
-    expect(await fs.readFile(path.join(workspace.root, 'bin/data.tar'), 'utf8')).toBe(
-      'not a tar at all\n'.repeat(100),
+    const error: unknown = await unpackFile(workspace, asset).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ArchiveFormatError);
+    expect((error as ArchiveFormatError).format).toBe('tar.gz');
+    expect((error as ArchiveFormatError).message).toMatch(
+      /^Refusing to install "data\.tar\.gz": its name says tar\.gz, but its gzip data holds plain text, not a tar archive/,
     );
+    const bare = path.join(workspace.dir, 'data.gz');
+    await fs.copyFile(asset, bare);
+    const result = await unpackFile(await makeWorkspace(), bare);
+    expect(result.format).toBe('gz');
+    expect(result.files).toEqual(['bin/data']);
   });
 
   it('reads every member of a multi-member gzip', async () => {

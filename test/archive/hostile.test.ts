@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UnsafeArchiveError } from '../../src/archive/unsafe-archive-error.js';
+import { LayerWriteError, UnsafeArchiveError } from '../../src/archive/archive-errors.js';
 import { BuildpackError } from '../../src/errors.js';
-import { rawTar, type RawTarMember } from './helpers/tar-builder.js';
+import { paxRecord, rawTar, type RawTarMember } from './helpers/tar-builder.js';
 import { run } from './helpers/tools.js';
 import { rawZip, type RawZipMember } from './helpers/zip-builder.js';
 import {
@@ -171,6 +171,143 @@ describe('hostile tar members are refused, naming the member', () => {
     ]);
     const result = await unpackBytes(workspace, 'pax.tar', archive);
     expect(result.files).toEqual(['long/name/from/pax']);
+  });
+});
+
+describe('sparse files are refused clearly, whichever way GNU tar wrote them', () => {
+  /** A 2 MiB file with 5 bytes of data in the middle, archived by GNU tar with `args`. */
+  async function sparseArchive(workspace: Workspace, name: string, args: readonly string[]): Promise<string> {
+    const source = path.join(workspace.dir, 'src');
+    await fs.mkdir(source);
+    const handle = await fs.open(path.join(source, 'disk.img'), 'w');
+    await handle.write('hello', 1024 * 1024);
+    await handle.truncate(2 * 1024 * 1024);
+    await handle.close();
+    const asset = path.join(workspace.dir, name);
+    run('tar', ['--sparse', ...args, '-cf', asset, 'disk.img'], source);
+    return asset;
+  }
+
+  it.each([
+    ['1.0', /^\.\/GNUSparseFile\.\d+\/disk\.img$/],
+    ['0.1', /^\.\/GNUSparseFile\.\d+\/disk\.img$/],
+    ['0.0', /^disk\.img$/],
+  ])('PAX sparse format %s (tar --sparse --format=pax)', async (version, stored) => {
+    const workspace = await makeWorkspace();
+    const asset = await sparseArchive(workspace, 'image.tar', [
+      '--format=pax',
+      `--sparse-version=${version}`,
+    ]);
+    const error: unknown = await unpackFile(workspace, asset).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnsafeArchiveError);
+    const unsafe = error as UnsafeArchiveError;
+    expect(unsafe.entry).toMatch(stored);
+    expect(unsafe.reason).toBe(
+      `is a sparse file (GNU sparse format ${version} in a pax header) entry; only files, directories and links are installed`,
+    );
+    expect(unsafe.message).toContain('(tar without --sparse)');
+    // Neither the sparse map and data (what 1.0 stores) nor the bare data blocks (0.0) were installed.
+    expect(await listTree(workspace.root)).toEqual([]);
+  });
+
+  it('PAX sparse inside a tar.gz, after an ordinary member that is kept out', async () => {
+    const workspace = await makeWorkspace();
+    const source = path.join(workspace.dir, 'src');
+    const asset = await sparseArchive(workspace, 'image.tar', ['--format=pax']);
+    await fs.writeFile(path.join(source, 'README'), 'read me');
+    run('tar', ['--sparse', '--format=pax', '-czf', `${asset}.gz`, 'README', 'disk.img'], source);
+    await expect(unpackFile(workspace, `${asset}.gz`)).rejects.toThrow(
+      /sparse file \(GNU sparse format 1\.0/,
+    );
+  });
+
+  it('old GNU sparse members (tar --sparse --format=gnu)', async () => {
+    const workspace = await makeWorkspace();
+    const asset = await sparseArchive(workspace, 'image.tar', ['--format=gnu']);
+    await expectRefused(
+      workspace,
+      () => unpackFile(workspace, asset),
+      'disk.img',
+      /^is a sparse file \(old GNU format\) entry/,
+    );
+  });
+
+  it('a plain member whose name only looks like a sparse one is installed as it is', async () => {
+    const workspace = await makeWorkspace();
+    const result = await unpackBytes(
+      workspace,
+      'odd.tar',
+      rawTar([{ name: 'GNUSparseFile.12/disk.img', data: 'plain' }]),
+    );
+    expect(result.files).toEqual(['GNUSparseFile.12/disk.img']);
+  });
+
+  it('a sparse pax header on one member does not leak to the next', async () => {
+    const workspace = await makeWorkspace();
+    const archive = rawTar([
+      { name: 'PaxHeader/a', type: 'x', data: paxRecord('comment=GNU.sparse.major=1') },
+      { name: 'a', data: 'first' },
+      { name: 'b', data: 'second' },
+    ]);
+    expect((await unpackBytes(workspace, 'ok.tar', archive)).files).toEqual(['a', 'b']);
+  });
+});
+
+describe('over-long names are refused in a few words', () => {
+  it('a path component over 255 bytes, quoted shortened', async () => {
+    const workspace = await makeWorkspace();
+    const name = `dir/${'n'.repeat(300)}`;
+    const archive = rawTar([
+      { name: 'PaxHeader/x', type: 'x', data: paxRecord(`path=${name}`) },
+      { name: 'x', data: 'x' },
+    ]);
+    const error: unknown = await unpackBytes(workspace, 'long.tar', archive).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(UnsafeArchiveError);
+    expect((error as UnsafeArchiveError).entry).toBe(name);
+    expect((error as UnsafeArchiveError).reason).toMatch(/component longer than 255 bytes/);
+    expect((error as Error).message).toContain('(304 bytes long)');
+    expect((error as Error).message.length).toBeLessThan(600);
+  });
+
+  it('a 5,000-byte path made of short components', async () => {
+    const workspace = await makeWorkspace();
+    const name = `${'abcdefgh/'.repeat(560)}tool`;
+    const archive = rawTar([
+      { name: 'PaxHeader/x', type: 'x', data: paxRecord(`path=${name}`) },
+      { name: 'x', data: 'x' },
+    ]);
+    const error: unknown = await unpackBytes(workspace, 'deep.tar', archive).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as UnsafeArchiveError).reason).toMatch(/path longer than 4095 bytes/);
+    expect((error as Error).message.length).toBeLessThan(600);
+  });
+
+  it('a name the file system refuses under a deep layer path: no staging path in the message', async () => {
+    const workspace = await makeWorkspace();
+    // The layer root itself sits 3,900 bytes deep, so a legal 245-byte member crosses PATH_MAX.
+    let root = workspace.root;
+    for (let depth = 0; depth < 16; depth++) {
+      root = path.join(root, 'd'.repeat(240));
+      await fs.mkdir(root);
+    }
+    const member = `${'m'.repeat(240)}/tool`;
+    const archive = rawTar([
+      { name: 'PaxHeader/x', type: 'x', data: paxRecord(`path=${member}`) },
+      { name: 'x', data: 'x' },
+    ]);
+    const error: unknown = await unpackBytes(workspace, 'deep.tar', archive, { root }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(LayerWriteError);
+    expect((error as LayerWriteError).code).toBe('ENAMETOOLONG');
+    expect((error as LayerWriteError).entry).toBe(member);
+    expect((error as Error).message).not.toContain('d'.repeat(240));
+    expect((error as Error).message).toMatch(
+      /^Could not write "m+…m+\/tool" \(245 bytes long\) of "deep\.tar" into the layer: its path is longer than the file system allows \(ENAMETOOLONG\)/,
+    );
   });
 });
 

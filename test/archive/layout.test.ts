@@ -96,7 +96,7 @@ describe('unpackAsset: where archive members land', () => {
     expect((await fs.stat(path.join(workspace.root, 'bin/tool'))).mode & 0o777).toBe(0o755);
   });
 
-  it('keeps permission bits but never setuid, setgid or sticky', async () => {
+  it('gives any run user read (and execute where the owner has it), never setuid, setgid or sticky', async () => {
     const workspace = await makeWorkspace();
     const archive = rawTar([
       { name: 'suid', mode: 0o4755, data: 'x' },
@@ -108,12 +108,12 @@ describe('unpackAsset: where archive members land', () => {
     const modeOf = async (name: string): Promise<number> =>
       (await fs.stat(path.join(workspace.root, name))).mode & 0o7777;
     expect(await modeOf('suid')).toBe(0o755);
-    expect(await modeOf('sgid')).toBe(0o750);
-    expect(await modeOf('private')).toBe(0o600);
-    expect(await modeOf('sticky')).toBe(0o777);
+    expect(await modeOf('sgid')).toBe(0o755);
+    expect(await modeOf('private')).toBe(0o644);
+    expect(await modeOf('sticky')).toBe(0o755);
   });
 
-  it('keeps zip modes from Unix attributes and gives sensible defaults without them', async () => {
+  it('reads zip modes from Unix attributes and gives sensible defaults without them', async () => {
     const workspace = await makeWorkspace();
     const archive = rawZip([
       { name: 'run', data: '#!/bin/sh\n', unixMode: 0o100750 },
@@ -121,7 +121,7 @@ describe('unpackAsset: where archive members land', () => {
       { name: 'dir/', unixMode: 0 },
     ]);
     await unpackBytes(workspace, 'modes.zip', archive);
-    expect((await fs.stat(path.join(workspace.root, 'run'))).mode & 0o777).toBe(0o750);
+    expect((await fs.stat(path.join(workspace.root, 'run'))).mode & 0o777).toBe(0o755);
     expect((await fs.stat(path.join(workspace.root, 'plain'))).mode & 0o777).toBe(0o644);
     expect((await fs.stat(path.join(workspace.root, 'dir'))).isDirectory()).toBe(true);
   });

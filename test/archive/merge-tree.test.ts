@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeTree } from '../../src/archive/merge-tree.js';
-import { UnsafeArchiveError } from '../../src/archive/unsafe-archive-error.js';
+import { UnsafeArchiveError } from '../../src/archive/archive-errors.js';
 import { rawTar } from './helpers/tar-builder.js';
 import { listTree, makeWorkspace, unpackBytes } from './helpers/unpack-helpers.js';
 
@@ -28,7 +28,7 @@ describe('mergeTree', () => {
     await mergeTree(first, layer);
     await mergeTree(second, layer);
     expect(await listTree(layer)).toEqual(['bin', 'bin/a', 'bin/b', 'lib', 'lib/liba.so', 'lib/liba.so.1']);
-    expect((await fs.stat(path.join(layer, 'bin/b'))).mode & 0o777).toBe(0o750);
+    expect((await fs.stat(path.join(layer, 'bin/b'))).mode & 0o777).toBe(0o755);
     expect(await fs.readlink(path.join(layer, 'lib/liba.so'))).toBe('liba.so.1');
     // Files moved, not copied; only the emptied directories stay behind.
     expect(await listTree(second)).toEqual(['bin']);
@@ -100,5 +100,68 @@ describe('mergeTree', () => {
     await expect(
       mergeTree(await stage('c.tar', rawTar([{ name: 'doc', data: 'x' }])), layer),
     ).rejects.toThrow(/"doc"/);
+  });
+});
+
+describe('mergeTree: a collision between two assets of one layer says what happened', () => {
+  it('names the asset being installed and the one already there, with advice that fits', async () => {
+    const layer = path.join((await makeWorkspace()).dir, 'layer');
+    const first = await makeWorkspace();
+    const firstResult = await unpackBytes(first, 'tool-a.tar.gz', rawTar([{ name: 'bin/tool', data: 'a' }]));
+    await mergeTree(first.root, layer, { assetName: 'tool-a.tar.gz' });
+    const second = await stage('tool-b.zip', rawTar([{ name: 'bin/tool', data: 'b' }]));
+    const error: unknown = await mergeTree(second, layer, {
+      assetName: 'tool-b.zip',
+      earlier: [{ assetName: 'tool-a.tar.gz', files: firstResult.files }],
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnsafeArchiveError);
+    expect((error as UnsafeArchiveError).stage).toBe('install');
+    expect((error as Error).message).toBe(
+      'Refusing to install "tool-b.zip": its path "bin/tool" would replace a file that "tool-a.tar.gz" ' +
+        'installed. Nothing from this asset was installed. Assets of the same repository share one layer, so ' +
+        'their paths must not overlap: give one of the entries another destination, or leave the path out ' +
+        'with include or strip_components.',
+    );
+    expect((error as Error).message).not.toMatch(/asset-\d|staging|strip_components and include\./);
+  });
+
+  it('a destination through a symlink an earlier asset planted names both assets', async () => {
+    const workspace = await makeWorkspace();
+    const layer = path.join(workspace.dir, 'layer');
+    const first = await makeWorkspace();
+    const firstResult = await unpackBytes(
+      first,
+      'links.tar',
+      rawTar([
+        { name: 'share/', type: '5' },
+        { name: 'tools', type: '2', linkname: 'share' },
+      ]),
+    );
+    await mergeTree(first.root, layer, { assetName: 'links.tar' });
+    const second = await makeWorkspace();
+    await unpackBytes(second, 'probe', Buffer.from('#!/bin/sh\n'), { destination: 'tools/probe' });
+    const error: unknown = await mergeTree(second.root, layer, {
+      assetName: 'probe',
+      earlier: [{ assetName: 'links.tar', files: firstResult.files }],
+    }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(
+      /^Refusing to install "probe": its path "tools" is a directory, but "links\.tar" installed a symlink there/,
+    );
+    expect(await fs.readdir(path.join(layer, 'share'))).toEqual([]);
+  });
+
+  it('without the asset named, never shows the staging directory name', async () => {
+    const workspace = await makeWorkspace();
+    const layer = path.join(workspace.dir, 'layer');
+    const staging = path.join(workspace.dir, 'asset-2');
+    await fs.mkdir(path.join(staging, 'bin'), { recursive: true });
+    await fs.writeFile(path.join(staging, 'bin/tool'), 'x');
+    await fs.mkdir(path.join(layer, 'bin'), { recursive: true });
+    await fs.writeFile(path.join(layer, 'bin/tool'), 'y');
+    const error: unknown = await mergeTree(staging, layer).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(
+      /^Refusing to install an asset: its path "bin\/tool" would replace a file that an earlier asset of this layer installed/,
+    );
+    expect((error as Error).message).not.toContain('asset-2');
   });
 });

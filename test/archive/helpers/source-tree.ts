@@ -5,7 +5,11 @@ import path from 'node:path';
 /** The files of the sample release tree, with their content and modes, for byte-for-byte comparison. */
 export interface SourceTree {
   readonly dir: string;
-  readonly files: ReadonlyMap<string, { readonly data: Buffer; readonly mode: number }>;
+  /** `mode` as written to the source tree, `installed` the mode the buildpack must give it (any run user reads). */
+  readonly files: ReadonlyMap<
+    string,
+    { readonly data: Buffer; readonly mode: number; readonly installed: number }
+  >;
   readonly links: ReadonlyMap<string, string>;
 }
 
@@ -14,11 +18,14 @@ export interface SourceTree {
  * a relative symlink, the mix real release archives hold.
  */
 export async function writeSourceTree(dir: string, top = 'pkg-1.0'): Promise<SourceTree> {
-  const files = new Map<string, { data: Buffer; mode: number }>([
-    [`${top}/bin/tool`, { data: randomBytes(200_000), mode: 0o755 }],
-    [`${top}/lib/libtool.so.1`, { data: randomBytes(3000), mode: 0o644 }],
-    [`${top}/share/doc/README.md`, { data: Buffer.from('# tool\n\nread me\n'), mode: 0o644 }],
-    [`${top}/etc/tool.conf`, { data: Buffer.from(''), mode: 0o600 }],
+  const files = new Map<string, { data: Buffer; mode: number; installed: number }>([
+    [`${top}/bin/tool`, { data: randomBytes(200_000), mode: 0o755, installed: 0o755 }],
+    [`${top}/lib/libtool.so.1`, { data: randomBytes(3000), mode: 0o644, installed: 0o644 }],
+    [
+      `${top}/share/doc/README.md`,
+      { data: Buffer.from('# tool\n\nread me\n'), mode: 0o644, installed: 0o644 },
+    ],
+    [`${top}/etc/tool.conf`, { data: Buffer.from(''), mode: 0o600, installed: 0o644 }],
   ]);
   const links = new Map([[`${top}/lib/libtool.so`, 'libtool.so.1']]);
   for (const [name, file] of files) {

@@ -48,3 +48,11 @@ function tarHeader(member: RawTarMember, size: number): Buffer {
 function octal(value: number, width: number): Buffer {
   return Buffer.from(`${value.toString(8).padStart(width - 1, '0')}\u0000`, 'latin1');
 }
+
+/** One pax extended-header record, "<length> <key>=<value>\n", where the length counts its own digits. */
+export function paxRecord(text: string): string {
+  const body = ` ${text}\n`;
+  let length = Buffer.byteLength(body);
+  while (Buffer.byteLength(`${length}${body}`) !== length) length = Buffer.byteLength(`${length}${body}`);
+  return `${length}${body}`;
+}

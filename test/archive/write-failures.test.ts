@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LayerWriteError } from '../../src/archive/archive-errors.js';
+import { mergeTree } from '../../src/archive/merge-tree.js';
+import { rawTar } from './helpers/tar-builder.js';
+import { makeWorkspace, unpackBytes } from './helpers/unpack-helpers.js';
+
+/** Whether this process may mount a small tmpfs (root in a container that allows it). */
+function canMount(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    execFileSync(
+      'sh',
+      ['-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d"; rmdir "$d"'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const mounted: string[] = [];
+afterEach(() => {
+  for (const dir of mounted.splice(0)) execFileSync('umount', [dir]);
+});
+
+/** A fresh tmpfs of `size` mounted at `dir`, unmounted after the test. */
+async function mountTmpfs(dir: string, size: string, options = ''): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${options}`, 'tmpfs', dir]);
+  mounted.push(dir);
+}
+
+describe.skipIf(!canMount())(
+  'a layers file system that refuses writes gives a plain message (needs root and mount)',
+  () => {
+    it('a full file system: names the asset, the member and ENOSPC, never the staging path', async () => {
+      const workspace = await makeWorkspace();
+      const root = path.join(workspace.dir, 'small', 'staging-with-a-long-name', 'asset-1');
+      await mountTmpfs(path.join(workspace.dir, 'small'), '256k');
+      await fs.mkdir(root, { recursive: true });
+      const archive = rawTar([{ name: 'bin/big', data: randomBytes(1024 * 1024) }]);
+      const error: unknown = await unpackBytes(workspace, 'big.tar', archive, { root }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(LayerWriteError);
+      expect((error as LayerWriteError).code).toBe('ENOSPC');
+      expect((error as Error).message).toBe(
+        'Could not write "bin/big" of "big.tar" into the layer: the file system is full (ENOSPC). Free space ' +
+          'where the layers directory lives, or give the build more disk.',
+      );
+    });
+
+    it('a read-only layer: names the asset and EROFS', async () => {
+      const workspace = await makeWorkspace();
+      const staged = await makeWorkspace();
+      await unpackBytes(staged, 'tool.tar', rawTar([{ name: 'bin/tool', data: 'x' }]));
+      const layers = path.join(workspace.dir, 'layers');
+      await mountTmpfs(layers, '64k', ',ro');
+      const error: unknown = await mergeTree(staged.root, path.join(layers, 'layer'), {
+        assetName: 'tool.tar',
+      }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(LayerWriteError);
+      expect((error as Error).message).toMatch(
+        /^Could not create the layer directory for "tool\.tar": the layers directory is read-only \(EROFS\)/,
+      );
+    });
+  },
+);
