@@ -23,6 +23,7 @@ export function assetEntry(
     include: undefined,
     launch: true,
     build: false,
+    archCheck: true,
     ...more,
   };
 }

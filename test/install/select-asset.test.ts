@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { expandAssetName, isAssetPattern, selectAsset } from '../../src/install/select-asset.js';
 import type { ReleaseAsset } from '../../src/github/release.js';
 
-const amd64 = { os: 'linux', arch: 'amd64', variant: undefined };
-const arm64 = { os: 'linux', arch: 'arm64', variant: undefined };
+const amd64 = { os: 'linux', arch: 'amd64', variant: undefined, libc: 'gnu' as const };
+const arm64 = { os: 'linux', arch: 'arm64', variant: undefined, libc: 'gnu' as const };
 const entry = { index: 1, repo: 'acme/tool', asset: '' };
 
 function assets(...names: string[]): ReleaseAsset[] {
