@@ -20,5 +20,6 @@ export async function checkEntryBinaries(
   const report = await checkLayerBinaries(stagingDir, { arch: target.arch, libc: target.libc });
   const label = `${entryLabel(entry.index, entry.repo)} in ${context.configFile}`;
   if (report.errors.length > 0) throw new WrongArchitectureError(report.errors, target, label);
-  for (const warning of report.warnings) logger.warn(`${entryLabel(entry.index, entry.repo)}: ${describeWarning(warning)}`);
+  for (const warning of report.warnings)
+    logger.warn(`${entryLabel(entry.index, entry.repo)}: ${describeWarning(warning)}`);
 }

@@ -47,7 +47,8 @@ export function chooseAsset(
     platform: { os: target.os, arch: target.arch, variant: target.variant, libc: target.libc },
     version: tag,
   });
-  for (const line of describeCandidates(result)) logger.debug(`${entryLabel(entry.index, entry.repo)}: ${line}`);
+  for (const line of describeCandidates(result))
+    logger.debug(`${entryLabel(entry.index, entry.repo)}: ${line}`);
   if (result.outcome === 'refused') throw new InstallError(`${where}: ${result.message}`);
   logger.subprocess(describePick(result));
   return { entry: { ...entry, asset: result.asset }, pick: result };

@@ -106,7 +106,8 @@ function describeDestination(
   files: readonly string[],
   destination: string | undefined,
 ): { readonly words: string; readonly recorded: string } {
-  if (files.length === 1 && files[0] !== undefined) return { words: `installed as ${files[0]}`, recorded: files[0] };
+  if (files.length === 1 && files[0] !== undefined)
+    return { words: `installed as ${files[0]}`, recorded: files[0] };
   const count = `${files.length} file${files.length === 1 ? '' : 's'}`;
   const into = destination ?? commonDirectory(files);
   return {

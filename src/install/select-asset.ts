@@ -115,7 +115,8 @@ function templateOsSpellings(os: string): readonly string[] {
   return [
     os,
     ...spellings.filter(
-      (spelling) => spelling !== os && archOfToken(spelling) === undefined && libcOfToken(spelling) === undefined,
+      (spelling) =>
+        spelling !== os && archOfToken(spelling) === undefined && libcOfToken(spelling) === undefined,
     ),
   ];
 }

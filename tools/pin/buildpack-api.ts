@@ -81,11 +81,15 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
     selectAsset(entry, release, platform) {
       // A pin is keyed os/arch, so an entry the buildpack picks for is pinned for glibc images.
       const target = { os: platform.os, arch: platform.arch, variant: undefined, libc: 'gnu' } as const;
-      const { entry: chosen } = chooseAsset(entry, { kind: 'fetched', requested: entry.tag ?? '', release }, {
-        configFile: 'project.toml',
-        target,
-        logger,
-      });
+      const { entry: chosen } = chooseAsset(
+        entry,
+        { kind: 'fetched', requested: entry.tag ?? '', release },
+        {
+          configFile: 'project.toml',
+          target,
+          logger,
+        },
+      );
       return selectAsset(chosen, 'asset', chosen.asset, release.assets, { tag: release.tag, target });
     },
     async hashAsset(entry, file, release, asset) {

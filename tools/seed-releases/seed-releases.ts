@@ -83,9 +83,17 @@ export async function buildSeedReleases(dir: string): Promise<SeedReleases> {
   await mkdir(path.join(dir, 'assets'), { recursive: true });
 
   // grpc_health_probe and skaffold ship raw executables; jq's jq-linux64 too.
-  const grpc = await program('grpc_health_probe', 'grpc_health_probe v0.4.24', 'grpc_health_probe-linux-amd64');
+  const grpc = await program(
+    'grpc_health_probe',
+    'grpc_health_probe v0.4.24',
+    'grpc_health_probe-linux-amd64',
+  );
   await copyFile(grpc, out('grpc_health_probe-linux-amd64'));
-  const grpcArm = await program('grpc_health_probe_arm64', 'grpc_health_probe v0.4.24 arm64', 'grpc_health_probe-linux-arm64');
+  const grpcArm = await program(
+    'grpc_health_probe_arm64',
+    'grpc_health_probe v0.4.24 arm64',
+    'grpc_health_probe-linux-arm64',
+  );
   await copyFile(grpcArm, out('grpc_health_probe-linux-arm64'));
   const jq = await program('jq', 'jq-1.6', 'jq-linux64');
   await copyFile(jq, out('jq-linux64'));
@@ -302,7 +310,13 @@ tag = "v2.13.0"
     projectToml: Object.values(entries).join('\n'),
     entries,
     expected,
-    picking: { repo: 'sharkdp/fd', tag: fdTag, layer: 'sharkdp_fd', tool: fdTool, gnuOnlyRepo: 'example/glibconly' },
+    picking: {
+      repo: 'sharkdp/fd',
+      tag: fdTag,
+      layer: 'sharkdp_fd',
+      tool: fdTool,
+      gnuOnlyRepo: 'example/glibconly',
+    },
   };
 }
 
