@@ -4,7 +4,7 @@ import type { AssetEntry } from '../../src/config/asset-entry.js';
 export function assetEntry(
   index: number,
   repo: string,
-  asset: string,
+  asset: string | undefined,
   more: Partial<AssetEntry> = {},
 ): AssetEntry {
   const [owner = '', name = ''] = repo.split('/');

@@ -77,6 +77,59 @@ describe('selectAsset', () => {
     );
   });
 
+  it('reads the spellings real releases use: aarch_64, 64bit, ARM64', () => {
+    const protoc = assets(
+      'protoc-22.2-linux-aarch_64.zip',
+      'protoc-22.2-linux-x86_64.zip',
+      'protoc-22.2-osx-x86_64.zip',
+    );
+    const protocTemplate = 'protoc-{version}-linux-{arch}.zip';
+    expect(selectAsset(entry, 'asset', protocTemplate, protoc, { tag: 'v22.2', target: arm64 }).name).toBe(
+      'protoc-22.2-linux-aarch_64.zip',
+    );
+    expect(selectAsset(entry, 'asset', protocTemplate, protoc, { tag: 'v22.2', target: amd64 }).name).toBe(
+      'protoc-22.2-linux-x86_64.zip',
+    );
+    const trivy = assets(
+      'trivy_0.70.0_Linux-64bit.tar.gz',
+      'trivy_0.70.0_Linux-ARM64.tar.gz',
+      'trivy_0.70.0_Linux-32bit.tar.gz',
+    );
+    const trivyTemplate = 'trivy_{version}_Linux-{arch}.tar.gz';
+    expect(selectAsset(entry, 'asset', trivyTemplate, trivy, { tag: 'v0.70.0', target: amd64 }).name).toBe(
+      'trivy_0.70.0_Linux-64bit.tar.gz',
+    );
+    expect(selectAsset(entry, 'asset', trivyTemplate, trivy, { tag: 'v0.70.0', target: arm64 }).name).toBe(
+      'trivy_0.70.0_Linux-ARM64.tar.gz',
+    );
+  });
+
+  it('takes the first spelling that matches when a release spells the architecture twice', () => {
+    const list = assets('tool-linux-aarch64.tar.gz', 'tool-linux-arm64.tar.gz', 'tool-linux-x86_64.tar.gz');
+    expect(
+      selectAsset(entry, 'asset', 'tool-{os}-{arch}.tar.gz', list, { tag: 'v1', target: arm64 }).name,
+    ).toBe('tool-linux-arm64.tar.gz');
+  });
+
+  it('fills {libc} after the image: gnu (or glibc) on glibc, musl on musl', () => {
+    const list = assets(
+      'fd-v10.3.0-aarch64-unknown-linux-gnu.tar.gz',
+      'fd-v10.3.0-aarch64-unknown-linux-musl.tar.gz',
+      'tool-x86_64-linux-glibc.tar.gz',
+    );
+    const template = 'fd-{tag}-{arch}-unknown-linux-{libc}.tar.gz';
+    expect(selectAsset(entry, 'asset', template, list, { tag: 'v10.3.0', target: arm64 }).name).toBe(
+      'fd-v10.3.0-aarch64-unknown-linux-gnu.tar.gz',
+    );
+    const arm64Musl = { ...arm64, libc: 'musl' as const };
+    expect(selectAsset(entry, 'asset', template, list, { tag: 'v10.3.0', target: arm64Musl }).name).toBe(
+      'fd-v10.3.0-aarch64-unknown-linux-musl.tar.gz',
+    );
+    expect(
+      selectAsset(entry, 'asset', 'tool-{arch}-linux-{libc}.tar.gz', list, { tag: 'v1', target: amd64 }).name,
+    ).toBe('tool-x86_64-linux-glibc.tar.gz');
+  });
+
   it('treats glob-like characters in literal text literally', () => {
     const list = assets('tool(1).tar.gz', 'toolX1Y.tar.gz');
     expect(selectAsset(entry, 'asset', 'tool(1)*', list, { tag: 'v1', target: amd64 }).name).toBe(
@@ -92,6 +145,16 @@ describe('expandAssetName', () => {
     );
     expect(expandAssetName('{asset}.sha256', { tag: 'v1', target: amd64, asset: 'a.tgz' })).toBe(
       'a.tgz.sha256',
+    );
+  });
+
+  it('fills {libc} with its first spelling for a mirror', () => {
+    const template = 'fd-{tag}-{arch}-unknown-linux-{libc}.tar.gz';
+    expect(expandAssetName(template, { tag: 'v1', target: amd64 })).toBe(
+      'fd-v1-amd64-unknown-linux-gnu.tar.gz',
+    );
+    expect(expandAssetName(template, { tag: 'v1', target: { ...arm64, libc: 'musl' } })).toBe(
+      'fd-v1-arm64-unknown-linux-musl.tar.gz',
     );
   });
 
