@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { expandAssetName, isAssetPattern, selectAsset } from '../../src/install/select-asset.js';
+import {
+  expandAssetName,
+  isAssetPattern,
+  selectAsset,
+  type TemplateValues,
+} from '../../src/install/select-asset.js';
 import type { ReleaseAsset } from '../../src/github/release.js';
 
 const amd64 = { os: 'linux', arch: 'amd64', variant: undefined, libc: 'gnu' as const };
@@ -23,6 +28,16 @@ const goreleaser = assets(
   'tool_1.2.3_Darwin_arm64.tar.gz',
   'checksums.txt',
 );
+
+/** The name selectAsset chooses for a pattern, release and target. */
+function chosen(
+  pattern: string,
+  list: ReleaseAsset[],
+  tag: string,
+  target: TemplateValues['target'],
+): string {
+  return selectAsset(entry, 'asset', pattern, list, { tag, target }).name;
+}
 
 describe('selectAsset', () => {
   it('matches an exact name exactly', () => {
@@ -77,57 +92,88 @@ describe('selectAsset', () => {
     );
   });
 
-  it('reads the spellings real releases use: aarch_64, 64bit, ARM64', () => {
-    const protoc = assets(
+  const protoc = assets(
+    'protoc-22.2-linux-aarch_64.zip',
+    'protoc-22.2-linux-x86_64.zip',
+    'protoc-22.2-osx-x86_64.zip',
+  );
+  const trivy = assets(
+    'trivy_0.70.0_Linux-64bit.tar.gz',
+    'trivy_0.70.0_Linux-ARM64.tar.gz',
+    'trivy_0.70.0_Linux-32bit.tar.gz',
+  );
+  const twoSpellings = assets(
+    'tool-linux-aarch64.tar.gz',
+    'tool-linux-arm64.tar.gz',
+    'tool-linux-x86_64.tar.gz',
+  );
+  const libcs = assets(
+    'fd-v10.3.0-aarch64-unknown-linux-gnu.tar.gz',
+    'fd-v10.3.0-aarch64-unknown-linux-musl.tar.gz',
+    'tool-x86_64-linux-glibc.tar.gz',
+  );
+  const arm64Musl = { ...arm64, libc: 'musl' as const };
+  const fdTemplate = 'fd-{tag}-{arch}-unknown-linux-{libc}.tar.gz';
+  it.each([
+    [
+      'aarch_64',
+      'protoc-{version}-linux-{arch}.zip',
+      protoc,
+      'v22.2',
+      arm64,
       'protoc-22.2-linux-aarch_64.zip',
-      'protoc-22.2-linux-x86_64.zip',
-      'protoc-22.2-osx-x86_64.zip',
-    );
-    const protocTemplate = 'protoc-{version}-linux-{arch}.zip';
-    expect(selectAsset(entry, 'asset', protocTemplate, protoc, { tag: 'v22.2', target: arm64 }).name).toBe(
-      'protoc-22.2-linux-aarch_64.zip',
-    );
-    expect(selectAsset(entry, 'asset', protocTemplate, protoc, { tag: 'v22.2', target: amd64 }).name).toBe(
-      'protoc-22.2-linux-x86_64.zip',
-    );
-    const trivy = assets(
+    ],
+    ['x86_64', 'protoc-{version}-linux-{arch}.zip', protoc, 'v22.2', amd64, 'protoc-22.2-linux-x86_64.zip'],
+    [
+      '64bit',
+      'trivy_{version}_Linux-{arch}.tar.gz',
+      trivy,
+      'v0.70.0',
+      amd64,
       'trivy_0.70.0_Linux-64bit.tar.gz',
+    ],
+    [
+      'ARM64',
+      'trivy_{version}_Linux-{arch}.tar.gz',
+      trivy,
+      'v0.70.0',
+      arm64,
       'trivy_0.70.0_Linux-ARM64.tar.gz',
-      'trivy_0.70.0_Linux-32bit.tar.gz',
-    );
-    const trivyTemplate = 'trivy_{version}_Linux-{arch}.tar.gz';
-    expect(selectAsset(entry, 'asset', trivyTemplate, trivy, { tag: 'v0.70.0', target: amd64 }).name).toBe(
-      'trivy_0.70.0_Linux-64bit.tar.gz',
-    );
-    expect(selectAsset(entry, 'asset', trivyTemplate, trivy, { tag: 'v0.70.0', target: arm64 }).name).toBe(
-      'trivy_0.70.0_Linux-ARM64.tar.gz',
-    );
-  });
-
-  it('takes the first spelling that matches when a release spells the architecture twice', () => {
-    const list = assets('tool-linux-aarch64.tar.gz', 'tool-linux-arm64.tar.gz', 'tool-linux-x86_64.tar.gz');
-    expect(
-      selectAsset(entry, 'asset', 'tool-{os}-{arch}.tar.gz', list, { tag: 'v1', target: arm64 }).name,
-    ).toBe('tool-linux-arm64.tar.gz');
-  });
-
-  it('fills {libc} after the image: gnu (or glibc) on glibc, musl on musl', () => {
-    const list = assets(
+    ],
+    [
+      'the first of two spellings',
+      'tool-{os}-{arch}.tar.gz',
+      twoSpellings,
+      'v1',
+      arm64,
+      'tool-linux-arm64.tar.gz',
+    ],
+    [
+      '{libc} as gnu on glibc',
+      fdTemplate,
+      libcs,
+      'v10.3.0',
+      arm64,
       'fd-v10.3.0-aarch64-unknown-linux-gnu.tar.gz',
+    ],
+    [
+      '{libc} as musl on musl',
+      fdTemplate,
+      libcs,
+      'v10.3.0',
+      arm64Musl,
       'fd-v10.3.0-aarch64-unknown-linux-musl.tar.gz',
+    ],
+    [
+      '{libc} spelled glibc',
+      'tool-{arch}-linux-{libc}.tar.gz',
+      libcs,
+      'v1',
+      amd64,
       'tool-x86_64-linux-glibc.tar.gz',
-    );
-    const template = 'fd-{tag}-{arch}-unknown-linux-{libc}.tar.gz';
-    expect(selectAsset(entry, 'asset', template, list, { tag: 'v10.3.0', target: arm64 }).name).toBe(
-      'fd-v10.3.0-aarch64-unknown-linux-gnu.tar.gz',
-    );
-    const arm64Musl = { ...arm64, libc: 'musl' as const };
-    expect(selectAsset(entry, 'asset', template, list, { tag: 'v10.3.0', target: arm64Musl }).name).toBe(
-      'fd-v10.3.0-aarch64-unknown-linux-musl.tar.gz',
-    );
-    expect(
-      selectAsset(entry, 'asset', 'tool-{arch}-linux-{libc}.tar.gz', list, { tag: 'v1', target: amd64 }).name,
-    ).toBe('tool-x86_64-linux-glibc.tar.gz');
+    ],
+  ])('reads the spellings real releases use: %s', (_, pattern, list, tag, target, expected) => {
+    expect(chosen(pattern, list, tag, target)).toBe(expected);
   });
 
   it('treats glob-like characters in literal text literally', () => {

@@ -5,54 +5,44 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
-import { buildSeedReleases, type SeedReleases } from '../../tools/seed-releases/seed-releases.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   runLifecycle,
   type LifecycleOptions,
   type LifecycleResult,
 } from '../../tools/lifecycle/lifecycle.js';
 import { readElfHeader } from '../../src/verify/elf-header.js';
-import { requireBuiltBuildpack } from '../helpers/built-buildpack.js';
 import { ELF_MACHINE } from '../helpers/elf.js';
+import { useSeededGitHub } from '../helpers/seeded-github.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-let buildpackDir: string;
-let seeds: SeedReleases;
-let github: FakeGitHub;
-
-beforeAll(async () => {
-  buildpackDir = requireBuiltBuildpack();
-  seeds = await buildSeedReleases(await tempDir('seeds-'));
-  github = await startFakeGitHub({ repos: seeds.repos, tokens: [seeds.privateToken] });
-});
-
-afterAll(async () => {
-  await github?.close();
-});
+const world = useSeededGitHub();
 
 afterEach(() => {
-  github.resetRequests();
+  world.github.resetRequests();
 });
 
 async function build(projectToml: string, options: Partial<LifecycleOptions> = {}): Promise<LifecycleResult> {
   const app = await tempDir('app-');
   await writeFile(path.join(app, 'project.toml'), projectToml);
   return runLifecycle({
-    buildpackDir,
+    buildpackDir: world.buildpackDir,
     appDir: app,
     stateDir: await tempDir('state-'),
     ...options,
-    env: { BP_GITHUB_API_URL: github.apiUrl, ...options.env },
+    env: { BP_GITHUB_API_URL: world.github.apiUrl, ...options.env },
   });
 }
 
-const zeroConfig = (): string => `[[metadata.githubassets]]\nrepo = "${seeds.picking.repo}"\n`;
+const zeroConfig = (): string => `[[metadata.githubassets]]\nrepo = "${world.seeds.picking.repo}"\n`;
+
+/** An fd entry with an explicit asset, unpacked the way its tarballs need by hand. */
+const fdEntry = (asset: string): string =>
+  `${zeroConfig()}asset = "${asset}"\nstrip_components = 1\ndestination = "bin"\n`;
 
 /** The names of the assets the build downloaded. */
 function downloaded(): string[] {
-  return github.requests
+  return world.github.requests
     .filter((request) => request.path.includes('/releases/download/'))
     .map((request) => decodeURIComponent(request.path.slice(request.path.lastIndexOf('/') + 1)));
 }
@@ -92,12 +82,12 @@ describe('an entry with only repo', () => {
     async ({ arch, machine, picked, over }) => {
       const result = await build(zeroConfig(), { target: { os: 'linux', arch } });
       expect(result.build?.code, result.build?.output).toBe(0);
-      const { tag, layer } = seeds.picking;
+      const { tag, layer } = world.seeds.picking;
       expect(downloaded()).toEqual([`fd-${tag}-${picked}.tar.gz`]);
       // One top-level directory, stripped without strip_components; no bin/ of its own, so it goes under bin/.
       expect(await layerFiles(result, layer)).toEqual(['bin/LICENSE-MIT', 'bin/README.md', 'bin/fd']);
       const fd = path.join(result.layersDir, layer, 'bin/fd');
-      expect(await readFile(fd)).toEqual(await readFile(seeds.picking.tool[`${arch}/gnu`] ?? ''));
+      expect(await readFile(fd)).toEqual(await readFile(world.seeds.picking.tool[`${arch}/gnu`] ?? ''));
       expect((await readElfHeader(fd))?.machine).toBe(machine);
       const output = result.build?.output ?? '';
       expect(output).toContain(`Picked fd-${tag}-${picked}.tar.gz (linux, `);
@@ -111,7 +101,7 @@ describe('an entry with only repo', () => {
   it('installs a raw build under the tool name: grpc_health_probe-linux-arm64 as bin/grpc_health_probe', async () => {
     const toml = '[[metadata.githubassets]]\nrepo = "grpc-ecosystem/grpc-health-probe"\n';
     for (const arch of ['amd64', 'arm64'] as const) {
-      github.resetRequests();
+      world.github.resetRequests();
       const result = await build(toml, { target: { os: 'linux', arch } });
       expect(result.build?.code, result.build?.output).toBe(0);
       expect(downloaded()).toEqual([`grpc_health_probe-linux-${arch}`]);
@@ -125,57 +115,57 @@ describe('an entry with only repo', () => {
   it('takes the musl build on a musl distro, and never a glibc one', async () => {
     const amd = await build(zeroConfig(), { target: { os: 'linux', arch: 'amd64', distro: 'alpine' } });
     expect(amd.build?.code, amd.build?.output).toBe(0);
-    expect(downloaded()).toEqual([`fd-${seeds.picking.tag}-x86_64-unknown-linux-musl.tar.gz`]);
-    const fd = path.join(amd.layersDir, seeds.picking.layer, 'bin/fd');
-    expect(await readFile(fd)).toEqual(await readFile(seeds.picking.tool['amd64/musl'] ?? ''));
-    github.resetRequests();
+    expect(downloaded()).toEqual([`fd-${world.seeds.picking.tag}-x86_64-unknown-linux-musl.tar.gz`]);
+    const fd = path.join(amd.layersDir, world.seeds.picking.layer, 'bin/fd');
+    expect(await readFile(fd)).toEqual(await readFile(world.seeds.picking.tool['amd64/musl'] ?? ''));
+    world.github.resetRequests();
     const arm = await build(zeroConfig(), {
       target: { os: 'linux', arch: 'arm64' },
       env: { BP_GITHUB_ASSETS_LIBC: 'musl' },
     });
     expect(arm.build?.code, arm.build?.output).toBe(0);
-    expect(downloaded()).toEqual([`fd-${seeds.picking.tag}-aarch64-unknown-linux-musl.tar.gz`]);
+    expect(downloaded()).toEqual([`fd-${world.seeds.picking.tag}-aarch64-unknown-linux-musl.tar.gz`]);
   });
 
   it('lists every asset with its standing or the reason it was dropped at DEBUG', async () => {
     const result = await build(zeroConfig(), { env: { BP_LOG_LEVEL: 'DEBUG' } });
     const output = result.build?.output ?? '';
-    expect(output).toContain(`chosen: fd-${seeds.picking.tag}-x86_64-unknown-linux-gnu.tar.gz`);
+    expect(output).toContain(`chosen: fd-${world.seeds.picking.tag}-x86_64-unknown-linux-gnu.tar.gz`);
     for (const dropped of [
       'fd_10.3.0_amd64.deb',
       'SHA256SUMS',
-      `fd-${seeds.picking.tag}-x86_64-unknown-linux-gnu.tar.gz.sig`,
-      `fd-${seeds.picking.tag}-x86_64-apple-darwin.tar.gz`,
-      `fd-${seeds.picking.tag}-x86_64-pc-windows-msvc.zip`,
-      `fd-${seeds.picking.tag}-arm-unknown-linux-gnueabihf.tar.gz`,
-      `fd-${seeds.picking.tag}-i686-unknown-linux-gnu.tar.gz`,
+      `fd-${world.seeds.picking.tag}-x86_64-unknown-linux-gnu.tar.gz.sig`,
+      `fd-${world.seeds.picking.tag}-x86_64-apple-darwin.tar.gz`,
+      `fd-${world.seeds.picking.tag}-x86_64-pc-windows-msvc.zip`,
+      `fd-${world.seeds.picking.tag}-arm-unknown-linux-gnueabihf.tar.gz`,
+      `fd-${world.seeds.picking.tag}-i686-unknown-linux-gnu.tar.gz`,
     ]) {
       expect(output).toContain(`dropped: ${dropped} (`);
     }
   });
 
   it('refuses a glibc-only release on a musl image, listing what is there, and leaves no layer', async () => {
-    const toml = `[[metadata.githubassets]]\nrepo = "${seeds.picking.gnuOnlyRepo}"\n`;
+    const toml = `[[metadata.githubassets]]\nrepo = "${world.seeds.picking.gnuOnlyRepo}"\n`;
     const result = await build(toml, { target: { os: 'linux', arch: 'amd64', distro: 'alpine' } });
     const output = await expectFailedWithoutLayer(result);
-    expect(output).toContain(`project.toml: entry 1 (${seeds.picking.gnuOnlyRepo}): No asset of`);
+    expect(output).toContain(`project.toml: entry 1 (${world.seeds.picking.gnuOnlyRepo}): No asset of`);
     expect(output).toContain('glibconly-v1.0.0-x86_64-unknown-linux-gnu.tar.gz (built for glibc (gnu)');
     expect(downloaded()).toEqual([]);
   });
 
   it('asks for a template behind a mirror when the release was not looked up', async () => {
-    const toml = `${zeroConfig()}tag = "${seeds.picking.tag}"\n`;
-    const result = await build(toml, { env: { BP_GITHUB_ASSETS_MIRROR: github.apiUrl } });
+    const toml = `${zeroConfig()}tag = "${world.seeds.picking.tag}"\n`;
+    const result = await build(toml, { env: { BP_GITHUB_ASSETS_MIRROR: world.github.apiUrl } });
     const output = await expectFailedWithoutLayer(result);
     expect(output).toContain('names no asset, and with BP_GITHUB_ASSETS_MIRROR set');
     expect(output).toContain('asset = "fd_{version}_{os}_{arch}.tar.gz"');
-    expect(github.requests).toEqual([]);
+    expect(world.github.requests).toEqual([]);
   });
 });
 
 describe('the binary check', () => {
   it('fails an arm64 build given an amd64 raw asset, naming the file, and leaves no layer', async () => {
-    const result = await build(seeds.entries.jq, { target: { os: 'linux', arch: 'arm64' } });
+    const result = await build(world.seeds.entries.jq, { target: { os: 'linux', arch: 'arm64' } });
     const output = await expectFailedWithoutLayer(result);
     expect(output).toContain(
       'bin/jq from entry 1 (stedolan/jq) in project.toml is built for x86-64 (amd64), but this image is linux/arm64',
@@ -184,12 +174,7 @@ describe('the binary check', () => {
   });
 
   it('fails an arm64 build whose template has no {arch} and resolves to the amd64 archive', async () => {
-    const toml = `[[metadata.githubassets]]
-repo = "${seeds.picking.repo}"
-asset = "fd-{tag}-x86_64-unknown-linux-{libc}.tar.gz"
-strip_components = 1
-destination = "bin"
-`;
+    const toml = fdEntry('fd-{tag}-x86_64-unknown-linux-{libc}.tar.gz');
     const result = await build(toml, { target: { os: 'linux', arch: 'arm64' } });
     const output = await expectFailedWithoutLayer(result);
     expect(output).toContain('bin/fd from entry 1 (sharkdp/fd) in project.toml is built for x86-64 (amd64)');
@@ -197,12 +182,7 @@ destination = "bin"
   });
 
   it('fails a glibc-linked binary on a musl image, and warns about a musl-linked one on glibc', async () => {
-    const template = (libc: string) => `[[metadata.githubassets]]
-repo = "${seeds.picking.repo}"
-asset = "fd-{tag}-{arch}-unknown-linux-${libc}.tar.gz"
-strip_components = 1
-destination = "bin"
-`;
+    const template = (libc: string) => fdEntry(`fd-{tag}-{arch}-unknown-linux-${libc}.tar.gz`);
     const onMusl = await build(template('gnu'), { target: { os: 'linux', arch: 'amd64', distro: 'alpine' } });
     expect(await expectFailedWithoutLayer(onMusl)).toContain(
       "bin/fd from entry 1 (sharkdp/fd) in project.toml needs glibc's loader",
@@ -213,7 +193,7 @@ destination = "bin"
   });
 
   it('lets an entry opt out with arch_check = false', async () => {
-    const result = await build(`${seeds.entries.jq}arch_check = false\n`, {
+    const result = await build(`${world.seeds.entries.jq}arch_check = false\n`, {
       target: { os: 'linux', arch: 'arm64' },
     });
     expect(result.build?.code, result.build?.output).toBe(0);
@@ -224,17 +204,12 @@ destination = "bin"
 
 describe('templates', () => {
   it('fill {libc} after the image, so one template serves glibc and musl images', async () => {
-    const toml = `[[metadata.githubassets]]
-repo = "${seeds.picking.repo}"
-asset = "fd-{tag}-{arch}-unknown-linux-{libc}.tar.gz"
-strip_components = 1
-destination = "bin"
-`;
+    const toml = fdEntry('fd-{tag}-{arch}-unknown-linux-{libc}.tar.gz');
     const musl = await build(toml, { target: { os: 'linux', arch: 'arm64', distro: 'alpine' } });
     expect(musl.build?.code, musl.build?.output).toBe(0);
-    expect(downloaded()).toEqual([`fd-${seeds.picking.tag}-aarch64-unknown-linux-musl.tar.gz`]);
-    expect(await readFile(path.join(musl.layersDir, seeds.picking.layer, 'bin/fd'))).toEqual(
-      await readFile(seeds.picking.tool['arm64/musl'] ?? ''),
+    expect(downloaded()).toEqual([`fd-${world.seeds.picking.tag}-aarch64-unknown-linux-musl.tar.gz`]);
+    expect(await readFile(path.join(musl.layersDir, world.seeds.picking.layer, 'bin/fd'))).toEqual(
+      await readFile(world.seeds.picking.tool['arm64/musl'] ?? ''),
     );
   });
 });
