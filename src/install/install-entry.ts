@@ -73,7 +73,7 @@ export async function installEntry(
     entry.destination ?? (pick === undefined ? undefined : commonDirectory(files)),
   );
   logger.subprocess(
-    `Installed ${asset.name} (${formatBytes(installed.bytes)}, ${format}): ${destination.words} in ${formatDuration(Date.now() - started)}`,
+    `Installed ${asset.name} (${formatBytes(installed.bytes)}, ${format})${destination.words} in ${formatDuration(Date.now() - started)}`,
   );
   for (const line of await imagePaths(files, stagingDir, entry.destination, context.layersDir, plan.name)) {
     logger.action(line);
@@ -99,19 +99,20 @@ export async function installEntry(
 }
 
 /**
- * Where the files went, in words for the log and in the short form the layer records: `bin/jq` for one
- * file, `bin (12 files)` for an archive (`. (12 files)` for the layer root, recorded as before).
+ * Where the files went, in words for the log (` as bin/jq`, `: 12 files unpacked into bin/`) and in the short
+ * form the layer records: `bin/jq` for one file, `bin (12 files)` for an archive (`. (12 files)` for the
+ * layer root, recorded as before).
  */
 function describeDestination(
   files: readonly string[],
   destination: string | undefined,
 ): { readonly words: string; readonly recorded: string } {
-  if (files.length === 1 && files[0] !== undefined)
-    return { words: `installed as ${files[0]}`, recorded: files[0] };
+  if (files.length === 1 && files[0] !== undefined) return { words: ` as ${files[0]}`, recorded: files[0] };
   const count = `${files.length} file${files.length === 1 ? '' : 's'}`;
-  const into = destination ?? commonDirectory(files);
+  const into = destination;
   return {
-    words: into === undefined ? `${count} unpacked into the layer's root` : `${count} unpacked into ${into}/`,
+    words:
+      into === undefined ? `: ${count} unpacked into the layer's root` : `: ${count} unpacked into ${into}/`,
     recorded: `${into ?? '.'} (${count})`,
   };
 }

@@ -109,6 +109,11 @@ describe('an entry with only repo', () => {
       const probe = path.join(result.layersDir, 'grpc-ecosystem_grpc-health-probe/bin/grpc_health_probe');
       expect((await readElfHeader(probe))?.machine).toBe(ELF_MACHINE[arch]);
       expect(result.build?.output).toContain(`in the image at ${probe}`);
+      expect(result.build?.output).toMatch(
+        new RegExp(
+          `Installed grpc_health_probe-linux-${arch} \\(\\d+ B, raw\\) as bin/grpc_health_probe in `,
+        ),
+      );
     }
   });
 
