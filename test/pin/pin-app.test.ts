@@ -54,6 +54,23 @@ beforeAll(async () => {
       },
       {
         owner: 'acme',
+        name: 'picked',
+        releases: [
+          {
+            tag: 'v1.0.0',
+            assets: [
+              await assetFile(dir, 'picked-linux-amd64'),
+              await assetFile(dir, 'picked-linux-arm64'),
+              await assetFile(dir, 'picked-linux-armv7'),
+              await assetFile(dir, 'picked-darwin-arm64'),
+              await assetFile(dir, 'picked_1.0.0_arm64.deb'),
+              await assetFile(dir, 'checksums.txt'),
+            ],
+          },
+        ],
+      },
+      {
+        owner: 'acme',
         name: 'secret',
         private: true,
         releases: [{ tag: 'v3', assets: [await assetFile(dir, 'secret-linux-x86_64')] }],
@@ -139,6 +156,23 @@ describe('pinApp against the GitHub look-alike', () => {
       const again = await pinApp(app, api);
       expect(again.changes).toEqual([]);
       expect(await readFile(path.join(app, 'project.toml'), 'utf8')).toBe(text);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('pins an entry without asset to the build the buildpack picks for each platform', async () => {
+    const app = await tempDir('pin-picked-');
+    const project = '[[metadata.githubassets]]\nrepo = "acme/picked"\n';
+    await writeFile(path.join(app, 'project.toml'), project);
+    const api = createBuildpackApi((name) => ({ BP_GITHUB_API_URL: github.apiUrl })[name]);
+    try {
+      await pinApp(app, api);
+      const amd = sha256(bytes['picked-linux-amd64'] ?? Buffer.alloc(0));
+      const arm = sha256(bytes['picked-linux-arm64'] ?? Buffer.alloc(0));
+      expect(await readFile(path.join(app, 'project.toml'), 'utf8')).toBe(
+        `${project}tag = "v1.0.0"\nsha256 = { "linux/amd64" = "${amd}", "linux/arm64" = "${arm}" }\n`,
+      );
     } finally {
       await api.close();
     }
