@@ -21,6 +21,8 @@ describe('unknown keys', () => {
     ['strip-components', 'Did you mean strip_components?'],
     ['Token_Env', 'Did you mean token_env?'],
     ['destinaton', 'Did you mean destination?'],
+    ['arch-check', 'Did you mean arch_check?'],
+    ['archcheck', 'Did you mean arch_check?'],
     ['sha265', 'Did you mean sha256?'],
     ['checksum', 'Did you mean checksums?'],
     ['includes', 'Did you mean include?'],
