@@ -28,6 +28,15 @@ async function assetFile(dir: string, name: string): Promise<{ name: string; fil
   return { name, file };
 }
 
+const PICKED_ASSETS = [
+  'picked-linux-amd64',
+  'picked-linux-arm64',
+  'picked-linux-armv7',
+  'picked-darwin-arm64',
+  'picked_1.0.0_arm64.deb',
+  'checksums.txt',
+];
+
 beforeAll(async () => {
   const dir = await tempDir('pin-assets-');
   github = await startFakeGitHub({
@@ -52,21 +61,12 @@ beforeAll(async () => {
         name: 'script',
         releases: [{ tag: 'r7', assets: [await assetFile(dir, 'install.sh')] }],
       },
+      // Builds for several platforms, a package and a checksums file: the entry names no asset.
       {
         owner: 'acme',
         name: 'picked',
         releases: [
-          {
-            tag: 'v1.0.0',
-            assets: [
-              await assetFile(dir, 'picked-linux-amd64'),
-              await assetFile(dir, 'picked-linux-arm64'),
-              await assetFile(dir, 'picked-linux-armv7'),
-              await assetFile(dir, 'picked-darwin-arm64'),
-              await assetFile(dir, 'picked_1.0.0_arm64.deb'),
-              await assetFile(dir, 'checksums.txt'),
-            ],
-          },
+          { tag: 'v1.0.0', assets: await Promise.all(PICKED_ASSETS.map((name) => assetFile(dir, name))) },
         ],
       },
       {
