@@ -59,6 +59,7 @@ export async function build(context: BuildContext): Promise<void> {
   const work = plans.map((plan, i) =>
     provideLayer(plan, {
       layersDir: context.layersDir,
+      configFile: config.file,
       settings,
       target: context.target,
       buildpack: context.buildpack,

@@ -1,6 +1,7 @@
 import { ConfigError } from './config/config-error.js';
 import type { EnvLookup, ServiceBinding } from './cnb/platform-env.js';
 import type { TrustOptions } from './download/http-dispatcher.js';
+import type { Libc } from './pick/platform-spellings.js';
 
 /** Buildpack-wide settings from BP_* variables; read once, in one place. */
 export interface Settings {
@@ -62,6 +63,22 @@ export function readSettings(env: EnvLookup, bindings: readonly ServiceBinding[]
 /** Whether BP_LOG_LEVEL asks for debug lines; read before anything else, since it shapes the logger. */
 export function debugLogging(env: EnvLookup): boolean {
   return (env('BP_LOG_LEVEL') ?? '').toUpperCase() === 'DEBUG';
+}
+
+/**
+ * BP_GITHUB_ASSETS_LIBC: the run image's C library when the target distro does not tell it (a distroless or
+ * scratch image with musl binaries), `gnu` or `musl`; undefined when unset.
+ */
+export function readLibcSetting(env: EnvLookup): Libc | undefined {
+  const name = 'BP_GITHUB_ASSETS_LIBC';
+  const raw = env(name)?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const value = raw.toLowerCase();
+  if (value === 'gnu' || value === 'glibc') return 'gnu';
+  if (value === 'musl') return 'musl';
+  throw new ConfigError(
+    `${name} must be gnu or musl, but is "${raw}". Set ${name}=musl for an Alpine-like run image, ${name}=gnu for one with glibc, or unset it to follow the target distro (CNB_TARGET_DISTRO_NAME).`,
+  );
 }
 
 function readInteger(env: EnvLookup, name: string, fallback: number, min: number, max: number): number {

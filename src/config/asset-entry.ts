@@ -6,8 +6,11 @@ export interface AssetEntry {
   readonly repo: string;
   readonly owner: string;
   readonly name: string;
-  /** Exact asset name, or a template with {tag} {version} {os} {arch} and glob wildcards. */
-  readonly asset: string;
+  /**
+   * Exact asset name, or a template with {tag} {version} {os} {arch} {libc} and glob wildcards; undefined
+   * when the entry names only the repo, so the buildpack picks the build for the image itself.
+   */
+  readonly asset: string | undefined;
   /** A release tag; undefined for the latest release (empty tag or "latest" in the file). */
   readonly tag: string | undefined;
   /** Name of the variable that holds the token, when the entry names one. */
@@ -28,6 +31,8 @@ export interface AssetEntry {
   readonly include: readonly string[] | undefined;
   readonly launch: boolean;
   readonly build: boolean;
+  /** Whether every ELF file the entry installs must fit the image's architecture and libc (`arch_check`). */
+  readonly archCheck: boolean;
 }
 
 /** What the configuration file yielded: where it came from, its entries, and warnings to show. */

@@ -1,5 +1,5 @@
 /** Placeholders an asset or checksums name may hold; the installer fills them in for each build. */
-export const KNOWN_PLACEHOLDERS = ['tag', 'version', 'os', 'arch'] as const;
+export const KNOWN_PLACEHOLDERS = ['tag', 'version', 'os', 'arch', 'libc'] as const;
 
 /** A checksums name may also name the chosen asset (`{asset}.sha256`). */
 export const CHECKSUMS_PLACEHOLDERS = [...KNOWN_PLACEHOLDERS, 'asset'] as const;
@@ -28,10 +28,10 @@ export function findUnknownPlaceholders(
 
 /** Whether the name changes with the target platform, so one pinned checksum cannot fit every build. */
 export function dependsOnPlatform(template: string): boolean {
-  return template.includes('{os}') || template.includes('{arch}');
+  return template.includes('{os}') || template.includes('{arch}') || template.includes('{libc}');
 }
 
-/** `{tag}, {version}, {os} and {arch}`, for messages. */
+/** `{tag}, {version}, {os}, {arch} and {libc}`, for messages. */
 export function listKnownPlaceholders(known: readonly string[] = KNOWN_PLACEHOLDERS): string {
   const names = known.map((name) => `{${name}}`);
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;

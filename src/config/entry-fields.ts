@@ -47,15 +47,9 @@ export function checkRepo(raw: unknown): FieldResult<GithubRepo & { readonly rep
   };
 }
 
-/** `asset`: required, a release file name or a template of one. */
-export function checkAsset(raw: unknown): FieldResult<string> {
-  if (raw === undefined) {
-    return {
-      error:
-        'asset is missing. Add the name of the release file, e.g. asset = "jq-linux64", ' +
-        'or a template such as asset = "tool_{version}_{os}_{arch}.tar.gz".',
-    };
-  }
+/** `asset`: optional (left out, the buildpack picks the build for the image), a release file name or template. */
+export function checkAsset(raw: unknown): FieldResult<string | undefined> {
+  if (raw === undefined) return { value: undefined };
   return checkReleaseFileName('asset', raw, 'asset = "jq-linux64"');
 }
 
@@ -238,8 +232,12 @@ export function checkInclude(raw: unknown): FieldResult<readonly string[] | unde
   return { value: raw as string[] };
 }
 
-/** `launch` / `build`: optional booleans. */
-export function checkFlag(field: 'launch' | 'build', raw: unknown, fallback: boolean): FieldResult<boolean> {
+/** `launch` / `build` / `arch_check`: optional booleans. */
+export function checkFlag(
+  field: 'launch' | 'build' | 'arch_check',
+  raw: unknown,
+  fallback: boolean,
+): FieldResult<boolean> {
   if (raw === undefined) return { value: fallback };
   if (typeof raw === 'boolean') return { value: raw };
   if (typeof raw === 'string' && /^(?:true|false)$/i.test(raw.trim())) {

@@ -13,6 +13,7 @@ export const KNOWN_ENTRY_KEYS = [
   'include',
   'launch',
   'build',
+  'arch_check',
 ] as const;
 
 export type EntryKey = (typeof KNOWN_ENTRY_KEYS)[number];

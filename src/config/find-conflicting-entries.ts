@@ -84,7 +84,8 @@ function parentsOf(filePath: string): string[] {
 function footprintOf(entry: AssetEntry, position: number): Footprint {
   // Entries are built field by field in one order, so their JSON matches exactly when their settings do.
   const settings = JSON.stringify({ ...entry, index: 0 });
-  if (looksLikeArchive(entry.asset)) {
+  // A picked asset may be an archive or a file, which only the release tells: compared as a directory.
+  if (entry.asset === undefined || looksLikeArchive(entry.asset)) {
     return { entry, position, path: entry.destination ?? '', isFile: false, settings };
   }
   // A plain file with no destination lands in bin/ under its own name (templates are compared as written).

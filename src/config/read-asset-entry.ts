@@ -32,8 +32,8 @@ export function readAssetEntry(
   if (!isTomlTable(raw)) {
     problems.entryError(
       entryLabel(index, undefined),
-      `each entry must be a table with repo and asset, but this one is ${describeValue(raw)}. ` +
-        `Write it as a [[${tablePath}]] section with repo = "owner/name" and asset = "…" below it.`,
+      `each entry must be a table with repo (and optionally asset), but this one is ${describeValue(raw)}. ` +
+        `Write it as a [[${tablePath}]] section with repo = "owner/name" below it.`,
     );
     return undefined;
   }
@@ -61,6 +61,7 @@ export function readAssetEntry(
     include: take(checkInclude(field('include'))),
     launch: take(checkFlag('launch', field('launch'), true)),
     build: take(checkFlag('build', field('build'), false)),
+    archCheck: take(checkFlag('arch_check', field('arch_check'), true)),
   };
   if (parts.launch === false && parts.build === false) {
     problems.entryError(
@@ -75,7 +76,7 @@ export function readAssetEntry(
     if (!isKnownEntryKey(key))
       problems.entryWarning(label, `the key ${key} is unknown and is ignored. ${suggestKnownKey(key)}`);
   }
-  if (!valid || parts.repo === undefined || parts.asset === undefined) return undefined;
+  if (!valid || parts.repo === undefined) return undefined;
 
   const entry: AssetEntry = {
     index,
@@ -93,6 +94,7 @@ export function readAssetEntry(
     include: parts.include,
     launch: parts.launch ?? true,
     build: parts.build ?? false,
+    archCheck: parts.archCheck ?? true,
   };
   warnAboutSurprises(entry, label, problems);
   return entry;
@@ -100,10 +102,21 @@ export function readAssetEntry(
 
 /** Settings that are valid but probably do not do what the user expects. */
 function warnAboutSurprises(entry: AssetEntry, label: string, problems: ConfigProblems): void {
+  if (entry.asset === undefined) {
+    if (entry.sha256 !== undefined) {
+      problems.entryWarning(
+        label,
+        'sha256 pins a single file, but without asset the buildpack picks a different build for each platform, ' +
+          'so builds for other platforms will fail the check. Pin each platform (sha256 = { "linux/amd64" = "…" }) ' +
+          'or name the release\'s checksums file with checksums = "checksums.txt".',
+      );
+    }
+    return;
+  }
   if (entry.sha256 !== undefined && dependsOnPlatform(entry.asset)) {
     problems.entryWarning(
       label,
-      `sha256 pins a single file, but asset ${reprValue(entry.asset)} changes with {os} or {arch}, so builds for ` +
+      `sha256 pins a single file, but asset ${reprValue(entry.asset)} changes with {os}, {arch} or {libc}, so builds for ` +
         'other platforms will fail the check. Use checksums = "<checksums file of the release>" instead.',
     );
   }

@@ -35,7 +35,7 @@ export interface SourceContext {
 
 /** The sources of an entry's asset and, when it names one, of its checksums file. */
 export function findAssetSources(
-  entry: AssetEntry,
+  entry: AssetEntry & { readonly asset: string },
   release: InstallableRelease,
   context: SourceContext,
 ): { readonly asset: AssetSource; readonly checksums: AssetSource | undefined } {

@@ -20,7 +20,10 @@ export interface LayerPlan {
 
 /** What every layer of one build shares. */
 export interface LayerContext {
+  /** The layers dir the lifecycle gave (`/layers/<buildpack id>` in the image), so logged paths are real. */
   readonly layersDir: string;
+  /** The configuration file, as messages name it (`project.toml`). */
+  readonly configFile: string;
   readonly settings: Settings;
   readonly target: Target;
   readonly buildpack: BuildpackDescriptor;

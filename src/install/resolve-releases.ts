@@ -87,9 +87,16 @@ export async function resolveReleases(
   return releases;
 }
 
-/** With a mirror, a pinned entry whose names need no asset list is fetched without asking GitHub anything. */
+/**
+ * With a mirror, a pinned entry whose names need no asset list is fetched without asking GitHub anything.
+ * An entry without `asset` is not looked up either: the mirror stands for a network that may not reach
+ * GitHub, and the entry is refused with a request for a template rather than guessed.
+ */
 function canSkipApi(entry: AssetEntry): boolean {
-  return !hasWildcard(entry.asset) && (entry.checksums === undefined || !hasWildcard(entry.checksums));
+  return (
+    (entry.asset === undefined || !hasWildcard(entry.asset)) &&
+    (entry.checksums === undefined || !hasWildcard(entry.checksums))
+  );
 }
 
 /** Looks a release up in full, to install from. */

@@ -2,7 +2,9 @@ import picomatch from 'picomatch';
 import type { ReleaseAsset } from '../github/release.js';
 import { entryLabel, type AssetEntry } from '../config/asset-entry.js';
 import { FILLED_PLACEHOLDER, hasPlaceholder } from '../config/asset-template.js';
-import { archSpellings, osSpellings, type Target } from '../cnb/target.js';
+import type { Target } from '../cnb/target.js';
+import { expandPlatformPlaceholders } from '../pick/expand-platform-placeholders.js';
+import { OS_SPELLINGS, archOfToken, libcOfToken } from '../pick/platform-spellings.js';
 import { InstallError } from './errors.js';
 
 /** Values the placeholders of an asset template take for one release and target. */
@@ -25,17 +27,20 @@ export function hasWildcard(pattern: string): boolean {
 
 /**
  * Expands placeholders to the one spelling used when no asset list is at hand (a mirror): the tag, the
- * version without its leading `v`, and the CNB names of os and arch. Returns undefined for a glob.
+ * version without its leading `v`, and the first (CNB) spelling of os, arch and libc. Undefined for a glob.
  */
 export function expandAssetName(pattern: string, values: TemplateValues): string | undefined {
   if (hasWildcard(pattern)) return undefined;
-  return pattern.replace(FILLED_PLACEHOLDER, (_, key: string) => placeholderSpellings(key, values)[0] ?? '');
+  const [filled = pattern] = expandPlatformPlaceholders(pattern, values.target);
+  return filled.replace(FILLED_PLACEHOLDER, (_, key: string) => placeholderSpellings(key, values)[0] ?? '');
 }
 
 /**
  * Picks the one asset of a release that an entry's `asset` names. Exact names match exactly; templates and
- * globs match any spelling of os/arch, case-insensitively. None or several matches is an error that lists
- * the candidates, because guessing would put the wrong binary into an image.
+ * globs match any spelling of os/arch/libc, case-insensitively, trying the spellings in order and taking the
+ * first that matches (a release with both `arm64` and `aarch64` builds gets its `arm64` one). None, or
+ * several for the same spelling, is an error that lists the candidates: guessing would put the wrong binary
+ * into an image.
  */
 export function selectAsset(
   entry: Pick<AssetEntry, 'index' | 'repo' | 'asset'>,
@@ -64,7 +69,23 @@ export function selectAsset(
   );
 }
 
+/** The assets the first matching filling of the template's platform placeholders names. */
 function matchingAssets(
+  pattern: string,
+  assets: readonly ReleaseAsset[],
+  values: TemplateValues,
+): ReleaseAsset[] {
+  const osSpellings = pattern.includes('{os}') ? templateOsSpellings(values.target.os) : [values.target.os];
+  for (const os of osSpellings) {
+    for (const filled of expandPlatformPlaceholders(pattern, values.target)) {
+      const matches = assetsMatching(filled.replaceAll('{os}', os), assets, values);
+      if (matches.length > 0) return matches;
+    }
+  }
+  return [];
+}
+
+function assetsMatching(
   pattern: string,
   assets: readonly ReleaseAsset[],
   values: TemplateValues,
@@ -85,6 +106,21 @@ function matchingAssets(
   return payloads.length > 0 ? payloads : matches;
 }
 
+/**
+ * The spellings `{os}` stands for, the CNB name first; those that also say an architecture (`linux64`) or a
+ * libc (`musllinux`) are left to `{arch}` and `{libc}`.
+ */
+function templateOsSpellings(os: string): readonly string[] {
+  const spellings = OS_SPELLINGS[os] ?? [os];
+  return [
+    os,
+    ...spellings.filter(
+      (spelling) =>
+        spelling !== os && archOfToken(spelling) === undefined && libcOfToken(spelling) === undefined,
+    ),
+  ];
+}
+
 const SIDECAR =
   /\.(sha256|sha512|sha256sum|sha512sum|md5|sig|asc|pem|cert|crt|sbom|spdx|intoto\.jsonl|bundle)(\.json)?$/i;
 
@@ -95,9 +131,7 @@ function placeholderSpellings(key: string, values: TemplateValues): readonly str
     case 'version':
       return [values.tag.replace(/^v(?=\d)/, '')];
     case 'os':
-      return osSpellings(values.target);
-    case 'arch':
-      return archSpellings(values.target);
+      return [values.target.os];
     case 'asset':
       return values.asset === undefined ? [] : [values.asset];
     default:

@@ -58,9 +58,11 @@ export function requestDigest(
     apiUrl: context.apiUrl,
     buildpackVersion: context.buildpackVersion,
     target: targetLabel(context.target),
+    libc: context.target.libc,
     entries: entries.map((entry) => ({
       repo: entry.repo,
-      asset: entry.asset,
+      asset: entry.asset ?? '',
+      archCheck: entry.archCheck,
       tag: entry.tag ?? '',
       destination: entry.destination ?? '',
       stripComponents: entry.stripComponents,

@@ -14,7 +14,7 @@ import {
 
 export interface PlaceholderPlatform {
   readonly arch: string;
-  readonly variant?: string;
+  readonly variant?: string | undefined;
   readonly libc: Libc;
 }
 

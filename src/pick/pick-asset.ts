@@ -14,7 +14,7 @@ export interface PickPlatform {
   readonly os: string;
   readonly arch: string;
   /** The ARM variant (`v6`, `v7`), for `arch = "arm"`. */
-  readonly variant?: string;
+  readonly variant?: string | undefined;
   readonly libc: Libc;
 }
 

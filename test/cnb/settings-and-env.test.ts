@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPlatformEnv, readServiceBindings } from '../../src/cnb/platform-env.js';
+import { readTarget } from '../../src/cnb/target.js';
 import { chooseMirror, readSettings } from '../../src/settings.js';
 import { resolveToken } from '../../src/install/resolve-token.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -42,6 +43,39 @@ describe('readSettings', () => {
     );
     expect(() => readSettings(lookup({ BP_GITHUB_API_URL: 'https://u:p@x' }))).toThrow(
       /must not carry credentials/,
+    );
+  });
+});
+
+describe('readTarget', () => {
+  it('reads os, arch and variant from CNB_TARGET_*, and the libc from the target distro', () => {
+    expect(
+      readTarget(
+        lookup({
+          CNB_TARGET_OS: 'linux',
+          CNB_TARGET_ARCH: 'arm',
+          CNB_TARGET_ARCH_VARIANT: 'v7',
+          CNB_TARGET_DISTRO_NAME: 'alpine',
+        }),
+        'x64',
+      ),
+    ).toEqual({ os: 'linux', arch: 'arm', variant: 'v7', libc: 'musl' });
+    expect(readTarget(lookup({ CNB_TARGET_DISTRO_NAME: 'ubuntu' }), 'arm64')).toEqual({
+      os: 'linux',
+      arch: 'arm64',
+      variant: undefined,
+      libc: 'gnu',
+    });
+  });
+
+  it('lets BP_GITHUB_ASSETS_LIBC override the distro, and refuses other values with the fix', () => {
+    const musl = lookup({ BP_GITHUB_ASSETS_LIBC: 'musl', CNB_TARGET_DISTRO_NAME: 'ubuntu' });
+    expect(readTarget(musl, 'x64').libc).toBe('musl');
+    expect(
+      readTarget(lookup({ BP_GITHUB_ASSETS_LIBC: 'GNU', CNB_TARGET_DISTRO_NAME: 'alpine' }), 'x64').libc,
+    ).toBe('gnu');
+    expect(() => readTarget(lookup({ BP_GITHUB_ASSETS_LIBC: 'uclibc' }), 'x64')).toThrow(
+      /BP_GITHUB_ASSETS_LIBC must be gnu or musl, but is "uclibc". Set BP_GITHUB_ASSETS_LIBC=musl/,
     );
   });
 });

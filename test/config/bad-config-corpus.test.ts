@@ -16,12 +16,14 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   'repo-with-two-slashes.toml': ['but is "stedolan/jq/releases" (a string). Write repo = "stedolan/jq".'],
   'repo-as-url.toml': ['but is "https://github.com/stedolan/jq.git" (a string). Write repo = "stedolan/jq".'],
   'repo-not-a-string.toml': ['repo must be a string "owner/name", but is 42 (a whole number)'],
-  'asset-missing.toml': ['entry 1 (stedolan/jq): asset is missing.'],
+  'arch-check-not-a-boolean.toml': [
+    'entry 1 (ziglang/zig): arch_check must be true or false, but is "no" (a string). Write arch_check = true or arch_check = false.',
+  ],
   'asset-empty.toml': ['entry 1 (stedolan/jq): asset must name a release file, but is "" (a string).'],
   'asset-as-url.toml': ['not a path or URL', 'Write only the file name: asset = "jq-linux64".'],
   'asset-unknown-placeholder.toml': [
     'entry 1 (cli/cli): asset holds the unknown placeholder {platform}',
-    'Use only {tag}, {version}, {os} and {arch}.',
+    'Use only {tag}, {version}, {os}, {arch} and {libc}.',
   ],
   'tag-not-a-string.toml': [
     'tag must be a string, but is 1.6 (a fractional number). Write the tag in quotes',
@@ -66,7 +68,7 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   'build-a-number.toml': ['build must be true or false, but is 1 (a whole number).'],
   'launch-and-build-false.toml': ['launch and build are both false'],
   'entry-not-a-table.toml': [
-    'entry 1: each entry must be a table with repo and asset, but this one is "stedolan/jq" (a string).',
+    'entry 1: each entry must be a table with repo (and optionally asset), but this one is "stedolan/jq" (a string).',
   ],
   'githubassets-single-brackets.toml': [
     'metadata.githubassets must be an array of tables',

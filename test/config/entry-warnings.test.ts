@@ -21,6 +21,8 @@ describe('unknown keys', () => {
     ['strip-components', 'Did you mean strip_components?'],
     ['Token_Env', 'Did you mean token_env?'],
     ['destinaton', 'Did you mean destination?'],
+    ['arch-check', 'Did you mean arch_check?'],
+    ['archcheck', 'Did you mean arch_check?'],
     ['sha265', 'Did you mean sha256?'],
     ['checksum', 'Did you mean checksums?'],
     ['includes', 'Did you mean include?'],
@@ -32,7 +34,7 @@ describe('unknown keys', () => {
     ['token', 'never write a token into project.toml'],
     [
       'colour',
-      'The known keys are repo, asset, tag, token_env, destination, strip_components, sha256, checksums, include, launch, build.',
+      'The known keys are repo, asset, tag, token_env, destination, strip_components, sha256, checksums, include, launch, build, arch_check.',
     ],
     ['__proto__', 'The known keys are'],
   ])('%s → %s', (key, expected) => {

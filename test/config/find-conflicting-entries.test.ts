@@ -61,7 +61,7 @@ describe('entries that would overwrite each other', () => {
 function pairwiseConflicts(entries: readonly AssetEntry[]): string[] {
   const found: string[] = [];
   const footprint = (entry: AssetEntry) =>
-    looksLikeArchive(entry.asset)
+    entry.asset === undefined || looksLikeArchive(entry.asset)
       ? { path: entry.destination ?? '', isFile: false }
       : { path: entry.destination ?? `bin/${entry.asset}`, isFile: true };
   entries.forEach((first, i) => {

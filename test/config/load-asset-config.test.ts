@@ -105,6 +105,21 @@ describe('loadAssetConfig: project descriptor schemas', () => {
     expect((await loadToml(''))?.entries).toEqual([]);
   });
 
+  it('reads an entry with only repo: the asset is picked at build time, and binaries are checked', async () => {
+    const config = await loadToml('[[metadata.githubassets]]\nrepo = "grpc-ecosystem/grpc-health-probe"\n');
+    expect(config?.entries).toEqual([seed(1, 'grpc-ecosystem/grpc-health-probe', undefined)]);
+    expect(config?.warnings).toEqual([]);
+    const optedOut = await loadToml('[[metadata.githubassets]]\nrepo = "ziglang/zig"\narch_check = false\n');
+    expect(optedOut?.entries[0]?.archCheck).toBe(false);
+  });
+
+  it('warns that one sha256 cannot pin the build picked for each platform', async () => {
+    const config = await loadToml(`[[metadata.githubassets]]\nrepo = "a/b"\nsha256 = "${'a'.repeat(64)}"\n`);
+    expect(config?.warnings[0]).toContain(
+      'without asset the buildpack picks a different build for each platform',
+    );
+  });
+
   it('accepts entries written as inline tables', async () => {
     const config = await loadToml(
       '[metadata]\ngithubassets = [{ repo = "stedolan/jq", asset = "jq-linux64" }]\n',

@@ -222,7 +222,7 @@ describe('examples/multi-arch', () => {
     const readme = await read('multi-arch', 'README.md');
     for (const entry of assetEntries(await readToml('multi-arch', 'project.toml'))) {
       for (const arch of ['amd64', 'arm64']) {
-        const target = { os: 'linux', arch, variant: undefined };
+        const target = { os: 'linux', arch, variant: undefined, libc: 'gnu' as const };
         const name = expandAssetName(String(entry['asset']), { tag: String(entry['tag']), target });
         expect(readme, `${String(entry['repo'])} ${arch}`).toContain(`\`${name ?? '(a glob)'}\``);
       }

@@ -4,7 +4,7 @@ import type { AssetEntry } from '../../src/config/asset-entry.js';
 export function assetEntry(
   index: number,
   repo: string,
-  asset: string,
+  asset: string | undefined,
   more: Partial<AssetEntry> = {},
 ): AssetEntry {
   const [owner = '', name = ''] = repo.split('/');
@@ -23,6 +23,7 @@ export function assetEntry(
     include: undefined,
     launch: true,
     build: false,
+    archCheck: true,
     ...more,
   };
 }

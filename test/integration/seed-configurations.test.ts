@@ -2,7 +2,6 @@
  * The configurations github-assets-cnb users really wrote, run through the built executables the way the
  * lifecycle runs them, against a GitHub look-alike on loopback.
  */
-import { execFileSync } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import {
 } from '../../tools/seed-releases/seed-releases.js';
 import { runLifecycle, type LifecycleResult } from '../../tools/lifecycle/lifecycle.js';
 import { requireBuiltBuildpack } from '../helpers/built-buildpack.js';
+import { runIfHostCan } from '../helpers/elf.js';
 import { filesContaining } from '../helpers/files.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -58,7 +58,8 @@ async function expectInstalled(result: LifecycleResult, names: readonly SeedName
       expect(await readFile(file)).toEqual(await readFile(expected.source));
       if (expected.executable) {
         expect((await stat(file)).mode & 0o777).toBe(0o755);
-        expect(execFileSync(file, ['--version']).toString()).toContain('--version');
+        // Programs built for this host run (and exit 0); the arm64 youtubedr is checked by its bytes alone.
+        await runIfHostCan(file);
       }
     }
   }

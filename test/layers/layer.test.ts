@@ -38,7 +38,7 @@ const record: LayerRecord = {
 
 const entry = assetEntry(1, 'acme/tool', 'tool', { tag: 'v1' });
 const context = {
-  target: { os: 'linux', arch: 'amd64', variant: undefined },
+  target: { os: 'linux', arch: 'amd64', variant: undefined, libc: 'gnu' as const },
   apiUrl: 'https://api.github.com',
   buildpackVersion: '0.1.0',
 };

@@ -28,6 +28,15 @@ async function assetFile(dir: string, name: string): Promise<{ name: string; fil
   return { name, file };
 }
 
+const PICKED_ASSETS = [
+  'picked-linux-amd64',
+  'picked-linux-arm64',
+  'picked-linux-armv7',
+  'picked-darwin-arm64',
+  'picked_1.0.0_arm64.deb',
+  'checksums.txt',
+];
+
 beforeAll(async () => {
   const dir = await tempDir('pin-assets-');
   github = await startFakeGitHub({
@@ -51,6 +60,14 @@ beforeAll(async () => {
         owner: 'acme',
         name: 'script',
         releases: [{ tag: 'r7', assets: [await assetFile(dir, 'install.sh')] }],
+      },
+      // Builds for several platforms, a package and a checksums file: the entry names no asset.
+      {
+        owner: 'acme',
+        name: 'picked',
+        releases: [
+          { tag: 'v1.0.0', assets: await Promise.all(PICKED_ASSETS.map((name) => assetFile(dir, name))) },
+        ],
       },
       {
         owner: 'acme',
@@ -139,6 +156,23 @@ describe('pinApp against the GitHub look-alike', () => {
       const again = await pinApp(app, api);
       expect(again.changes).toEqual([]);
       expect(await readFile(path.join(app, 'project.toml'), 'utf8')).toBe(text);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('pins an entry without asset to the build the buildpack picks for each platform', async () => {
+    const app = await tempDir('pin-picked-');
+    const project = '[[metadata.githubassets]]\nrepo = "acme/picked"\n';
+    await writeFile(path.join(app, 'project.toml'), project);
+    const api = createBuildpackApi((name) => ({ BP_GITHUB_API_URL: github.apiUrl })[name]);
+    try {
+      await pinApp(app, api);
+      const amd = sha256(bytes['picked-linux-amd64'] ?? Buffer.alloc(0));
+      const arm = sha256(bytes['picked-linux-arm64'] ?? Buffer.alloc(0));
+      expect(await readFile(path.join(app, 'project.toml'), 'utf8')).toBe(
+        `${project}tag = "v1.0.0"\nsha256 = { "linux/amd64" = "${amd}", "linux/arm64" = "${arm}" }\n`,
+      );
     } finally {
       await api.close();
     }

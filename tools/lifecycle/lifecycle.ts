@@ -20,7 +20,8 @@ export interface LifecycleOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** clear-env = true: user variables only as files, not in the process environment. */
   readonly clearEnv?: boolean;
-  readonly target?: { readonly os: string; readonly arch: string };
+  /** CNB_TARGET_OS / CNB_TARGET_ARCH, and CNB_TARGET_DISTRO_NAME when a distro is given (`alpine`). */
+  readonly target?: { readonly os: string; readonly arch: string; readonly distro?: string };
   /** The lifecycle's own environment, which it filters before running the buildpack; default process.env. */
   readonly hostEnv?: NodeJS.ProcessEnv;
   /** Runs the executables where no `node` can be found, to prove they need none. */
@@ -116,6 +117,7 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     CNB_PLATFORM_DIR: platformDir,
     CNB_TARGET_OS: target.os,
     CNB_TARGET_ARCH: target.arch,
+    ...(target.distro === undefined ? {} : { CNB_TARGET_DISTRO_NAME: target.distro }),
   });
 
   const detect = await runPhase(

@@ -13,6 +13,7 @@ import { defaultRetryOptions } from '../../src/download/retry-policy.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import type { Release, ReleaseAsset } from '../../src/github/release.js';
 import type { Token } from '../../src/github/token.js';
+import { chooseAsset } from '../../src/install/choose-asset.js';
 import { resolveToken } from '../../src/install/resolve-token.js';
 import { selectAsset } from '../../src/install/select-asset.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -80,10 +81,18 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
       return result.release;
     },
     selectAsset(entry, release, platform) {
-      return selectAsset(entry, 'asset', entry.asset, release.assets, {
-        tag: release.tag,
-        target: { os: platform.os, arch: platform.arch, variant: undefined },
-      });
+      // A pin is keyed os/arch, so an entry the buildpack picks for is pinned for glibc images.
+      const target = { os: platform.os, arch: platform.arch, variant: undefined, libc: 'gnu' } as const;
+      const { entry: chosen } = chooseAsset(
+        entry,
+        { kind: 'fetched', requested: entry.tag ?? '', release },
+        {
+          configFile: 'project.toml',
+          target,
+          logger,
+        },
+      );
+      return selectAsset(chosen, 'asset', chosen.asset, release.assets, { tag: release.tag, target });
     },
     async hashAsset(entry, file, release, asset) {
       const token = tokenFor(entry, file);

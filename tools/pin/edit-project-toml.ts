@@ -129,7 +129,7 @@ function entrySections(lines: readonly Line[], file: string): Section[] {
 
 /**
  * Sets `key = value` in a section: replaces the value of an existing line (keeping its indentation and
- * trailing comment), or adds a line after the entry's `asset` (else after its header). Returns the old
+ * trailing comment), or adds a line after the entry's `asset` (else its `repo`, else its header). Returns the old
  * value when something changed, undefined when the value was already there.
  */
 function setKey(
@@ -171,9 +171,15 @@ function setKey(
     line.text = prefix + value + rest.slice(length);
     return { before };
   }
+  // After `asset`, or after `repo` in an entry the buildpack picks the asset for, else after the header.
   let after = section.header;
-  for (let number = section.header + 1; number < section.end; number++) {
-    if (/^\s*(?:asset|"asset"|'asset')\s*=/.test(lines[number]?.text ?? '')) after = number;
+  for (const anchorKey of ['repo', 'asset']) {
+    for (let number = section.header + 1; number < section.end; number++) {
+      if (
+        new RegExp(`^\\s*(?:${anchorKey}|"${anchorKey}"|'${anchorKey}')\\s*=`).test(lines[number]?.text ?? '')
+      )
+        after = number;
+    }
   }
   const anchor = lines[after];
   if (anchor === undefined) return undefined;
