@@ -1,3 +1,5 @@
+import type { ProvenanceMode } from '../provenance/provenance-mode.js';
+
 /** One validated `[[metadata.githubassets]]` entry, as the rest of the buildpack sees it. */
 export interface AssetEntry {
   /** 1-based position in the file, for messages ("entry 2 (grpc-ecosystem/grpc-health-probe)"). */
@@ -28,6 +30,10 @@ export interface AssetEntry {
   readonly include: readonly string[] | undefined;
   readonly launch: boolean;
   readonly build: boolean;
+  /** The entry's `provenance` (auto, required, off); undefined follows BP_GITHUB_ASSETS_PROVENANCE. */
+  readonly provenance?: ProvenanceMode | undefined;
+  /** The workflow that must have signed (`owner/repo/.github/workflows/<file>`), when the entry names one. */
+  readonly signerWorkflow?: string | undefined;
 }
 
 /** What the configuration file yielded: where it came from, its entries, and warnings to show. */

@@ -13,6 +13,8 @@ export const KNOWN_ENTRY_KEYS = [
   'include',
   'launch',
   'build',
+  'provenance',
+  'signer_workflow',
 ] as const;
 
 export type EntryKey = (typeof KNOWN_ENTRY_KEYS)[number];

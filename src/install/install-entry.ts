@@ -10,6 +10,7 @@ import type { LayerContext, LayerPlan } from './layer-plan.js';
 import { checksumsFileReader } from './read-checksums-file.js';
 import { releaseTag, type InstallableRelease } from './resolve-releases.js';
 import type { InstallServices } from './services.js';
+import { verifyProvenance } from './verify-provenance.js';
 
 /**
  * Installs one entry into its own staging directory: finds where its asset and checksums come from,
@@ -36,7 +37,10 @@ export async function installEntry(
     sources.checksums === undefined
       ? undefined
       : checksumsFileReader(sources.checksums, services.download, logger);
-  const expected = await collectExpectedChecksums(entry, asset.listed, checksumsFile, asset.name);
+  const expected = await collectExpectedChecksums(entry, asset.listed, checksumsFile, asset.name, {
+    target: context.target,
+    requireChecksum: settings.requireChecksum,
+  });
   if (expected.length === 0 && settings.requireChecksum) throw checksumRequiredError(entry, asset.label);
 
   const started = Date.now();
@@ -55,6 +59,13 @@ export async function installEntry(
       ? `sha256 ${files.sha256} verified against the ${expected.map((e) => e.source).join(' and the ')}`
       : `sha256 ${files.sha256} (no checksum published: pin it with sha256 = "${files.sha256}")`,
   );
+  // Provenance is checked before the layer is published: a refusal throws, and no layer is left behind.
+  const provenance = await verifyProvenance(
+    { plan, entry, release, asset, checksums: checksumsFile, sha256: files.sha256 },
+    services,
+    context,
+  );
+  logger.action(`Provenance: ${provenance.logLine}`);
   return {
     requested: entry.asset,
     tag,
@@ -67,6 +78,8 @@ export async function installEntry(
     format: files.unpacked.format,
     files: files.unpacked.files.length,
     downloadUrl: asset.publicUrl,
+    provenance: provenance.status,
+    vouches: provenance.vouches,
   };
 }
 

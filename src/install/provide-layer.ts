@@ -24,6 +24,7 @@ export async function provideLayer(plan: LayerPlan, context: LayerContext): Prom
     target: context.target,
     apiUrl: context.settings.apiUrl,
     buildpackVersion: context.buildpack.version,
+    provenance: context.settings.provenance,
   });
   const previous = await reusableRecord(layer, digest);
 
