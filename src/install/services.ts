@@ -3,11 +3,7 @@ import type { Logger } from '../log/logger.js';
 import type { unpackAsset } from '../archive/unpack-asset.js';
 import type { mergeTree } from '../archive/merge-tree.js';
 import type { DownloadRequest, DownloadResult } from '../download/download-asset.js';
-import type {
-  AttestationsRequest,
-  ResolveReleaseRequest,
-  ResolveReleaseResult,
-} from '../github/client.js';
+import type { AttestationsRequest, ResolveReleaseRequest, ResolveReleaseResult } from '../github/client.js';
 
 /** Streams an asset to `consume`, with retries; retry and timeout settings are bound by the caller. */
 export type DownloadAsset = <T>(

@@ -98,7 +98,8 @@ export async function verifyProvenance(
         getAttestations: (owner, repo, sha256) =>
           services.github.getAttestations({ owner, name: repo, sha256, token: plan.token }, logger),
         // bundle_url is on GitHub's storage origin: no token, whatever the entry has.
-        getWithoutToken: (url) => read({ url, token: undefined, label: `the attestation bundle of ${asset.name}` }),
+        getWithoutToken: (url) =>
+          read({ url, token: undefined, label: `the attestation bundle of ${asset.name}` }),
       },
       readReleaseFile: (name) => read(downloadRequestFor(releaseFileSource(name, release, sourceContext))),
       trustRoot: context.trustRoot,

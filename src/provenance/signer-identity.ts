@@ -94,7 +94,9 @@ export function checkSignerIdentity(
   const source = sourceRepository?.replace(/\/+$/, '');
   if (source !== undefined && same(source, `${policy.serverUrl}/${wanted}`)) return { identity };
   const ranFor =
-    source === undefined ? '' : ` run for the source repository ${source.replace(`${policy.serverUrl}/`, '')}`;
+    source === undefined
+      ? ''
+      : ` run for the source repository ${source.replace(`${policy.serverUrl}/`, '')}`;
   return {
     problem: `it was signed by ${identity.workflow}, a workflow of ${repo}${ranFor}, not of ${wanted}; if that workflow builds this project's releases, name it with signer_workflow = "${identity.workflow}"`,
   };

@@ -86,12 +86,18 @@ describe('requestDigest', () => {
   });
 
   it('changes with the sha256 table, but not with the order it is written in', () => {
-    const pins = { ...entry, sha256ByPlatform: { 'linux/amd64': 'a'.repeat(64), 'linux/arm64': 'b'.repeat(64) } };
+    const pins = {
+      ...entry,
+      sha256ByPlatform: { 'linux/amd64': 'a'.repeat(64), 'linux/arm64': 'b'.repeat(64) },
+    };
     const reordered = {
       ...entry,
       sha256ByPlatform: { 'linux/arm64': 'b'.repeat(64), 'linux/amd64': 'a'.repeat(64) },
     };
-    const changed = { ...entry, sha256ByPlatform: { 'linux/amd64': 'a'.repeat(64), 'linux/arm64': 'c'.repeat(64) } };
+    const changed = {
+      ...entry,
+      sha256ByPlatform: { 'linux/amd64': 'a'.repeat(64), 'linux/arm64': 'c'.repeat(64) },
+    };
     const base = requestDigest([pins], context);
     expect(base).not.toBe(requestDigest([entry], context));
     expect(requestDigest([reordered], context)).toBe(base);
@@ -149,7 +155,8 @@ describe('layerSbom', () => {
     );
     expect(properties).toMatchObject({
       'github-release-assets:provenance': 'verified',
-      'github-release-assets:provenance-workflow': 'grpc-ecosystem/grpc-health-probe/.github/workflows/release.yml',
+      'github-release-assets:provenance-workflow':
+        'grpc-ecosystem/grpc-health-probe/.github/workflows/release.yml',
       'github-release-assets:provenance-ref': 'refs/tags/v0.4.24',
       'github-release-assets:provenance-commit': 'abc1234def5678abc1234def5678abc1234def56',
       'github-release-assets:provenance-log-index': '42',

@@ -63,7 +63,10 @@ beforeAll(async () => {
   await attestation('other-bytes', { digestOf: Buffer.from('something else') });
   const generator = SAN('slsa-framework/slsa-github-generator', 'generator_generic_slsa3.yml');
   await attestation('reusable-for-us', { san: generator, sourceRepository: 'https://github.com/acme/tool' });
-  await attestation('reusable-for-them', { san: generator, sourceRepository: 'https://github.com/evil/fork' });
+  await attestation('reusable-for-them', {
+    san: generator,
+    sourceRepository: 'https://github.com/evil/fork',
+  });
   await attestation('other-root', { by: otherInstance });
   github = await startFakeGitHub({
     repos: [{ owner: 'acme', name: 'tool', releases: [], attestations }],
