@@ -24,7 +24,7 @@ export interface ProvenanceSubject {
 
 /** What the layer records and the log says about an asset's provenance. */
 export interface AssetProvenance {
-  /** verified, none, no-root or off */
+  /** verified, none, no-root, off, or skipped (a mirror build that asks GitHub nothing) */
   readonly status: string;
   readonly vouches: readonly VouchRecord[];
   readonly logLine: string;
@@ -68,6 +68,16 @@ export async function verifyProvenance(
   const { settings, logger } = context;
   const mode = entry.provenance ?? settings.provenance;
   if (mode === 'off') return { status: 'off', vouches: [], logLine: 'provenance not checked (off)' };
+  // A pinned tag fetched from a mirror asks GitHub nothing (air-gapped builds rely on it); only `required`
+  // goes to the API for the attestations, since it must not install an asset without them.
+  if (release.kind === 'pinned' && mode === 'auto') {
+    return {
+      status: 'skipped',
+      vouches: [],
+      logLine:
+        'provenance not looked up: the asset comes from the mirror without asking GitHub (BP_GITHUB_ASSETS_PROVENANCE=required asks GitHub for its attestations)',
+    };
+  }
 
   const read = (request: Parameters<typeof readSmallFile>[0], maxBytes?: number) =>
     readSmallFile(request, services.download, logger, maxBytes);
