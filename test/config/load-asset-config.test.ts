@@ -227,13 +227,11 @@ describe('loadAssetConfig: malformed TOML', () => {
 });
 
 describe('loadAssetConfig: provenance fields', () => {
+  const withProvenance = (provenance: string, signerWorkflow: string) =>
+    `[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool.tar.gz"\nprovenance = "${provenance}"\nsigner_workflow = "${signerWorkflow}"\n`;
+
   it('reads provenance and signer_workflow', async () => {
-    const config = await loadToml(`[[metadata.githubassets]]
-repo = "acme/tool"
-asset = "tool.tar.gz"
-provenance = "Required"
-signer_workflow = "acme/ci/.github/workflows/release.yml"
-`);
+    const config = await loadToml(withProvenance('Required', 'acme/ci/.github/workflows/release.yml'));
     expect(config?.warnings).toEqual([]);
     expect(config?.entries[0]).toMatchObject({
       provenance: 'required',
@@ -242,12 +240,9 @@ signer_workflow = "acme/ci/.github/workflows/release.yml"
   });
 
   it('names the entry, the field and the fix for bad values, all at once', async () => {
-    const message = await configErrorOf(`[[metadata.githubassets]]
-repo = "acme/tool"
-asset = "tool.tar.gz"
-provenance = "strict"
-signer_workflow = "https://github.com/acme/ci/.github/workflows/release.yml@v1"
-`);
+    const message = await configErrorOf(
+      withProvenance('strict', 'https://github.com/acme/ci/.github/workflows/release.yml@v1'),
+    );
     expect(message).toContain('entry 1 (acme/tool): provenance must be "auto", "required" or "off"');
     expect(message).toContain('signer_workflow = "acme/ci/.github/workflows/release.yml"');
   });

@@ -19,23 +19,18 @@ import { requireBuiltBuildpack } from '../helpers/built-buildpack.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { makeSigstoreFixture } from '../provenance/helpers/sigstore-fixture.js';
 
-const evaluated = vi.hoisted(() => ({ count: 0 }));
-vi.mock('@sigstore/verify', async (original) => {
-  evaluated.count += 1;
-  return original();
+const { evaluated, counted } = vi.hoisted(() => {
+  const evaluated = { count: 0 };
+  const counted = async (original: () => Promise<unknown>) => {
+    evaluated.count += 1;
+    return original();
+  };
+  return { evaluated, counted };
 });
-vi.mock('@sigstore/bundle', async (original) => {
-  evaluated.count += 1;
-  return original();
-});
-vi.mock('@sigstore/tuf', async (original) => {
-  evaluated.count += 1;
-  return original();
-});
-vi.mock('@sigstore/protobuf-specs', async (original) => {
-  evaluated.count += 1;
-  return original();
-});
+vi.mock('@sigstore/verify', counted);
+vi.mock('@sigstore/bundle', counted);
+vi.mock('@sigstore/tuf', counted);
+vi.mock('@sigstore/protobuf-specs', counted);
 
 const TOOL = Buffer.from('#!/bin/sh\necho tool\n');
 let github: FakeGitHub;
