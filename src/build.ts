@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { loadAssetConfig } from './config/load-asset-config.js';
 import type { AssetEntry } from './config/asset-entry.js';
@@ -12,6 +13,7 @@ import { publicDownloadUrl } from './install/asset-source.js';
 import type { LayerPlan } from './install/layer-plan.js';
 import { provideLayer } from './install/provide-layer.js';
 import type { InstallServices } from './install/services.js';
+import { buildTrustRoot, tufCacheDir } from './install/verify-provenance.js';
 import { groupByLayer, type LayerGroup } from './layers/layer.js';
 
 export interface BuildContext {
@@ -55,6 +57,7 @@ export async function build(context: BuildContext): Promise<void> {
   let loading: Promise<InstallServices> | undefined;
   const services = (): Promise<InstallServices> => (loading ??= context.createServices(settings, logger));
   const limit = pLimit(settings.concurrency);
+  const trustRoot = buildTrustRoot(context.env, context.bindings, context.layersDir);
   const groups = plans.map(() => logger.group());
   const work = plans.map((plan, i) =>
     provideLayer(plan, {
@@ -66,10 +69,12 @@ export async function build(context: BuildContext): Promise<void> {
       services,
       limit,
       logger: groups[i] ?? logger,
+      trustRoot,
     }),
   );
   // Every layer runs to its end even when one fails, so no staging is left behind and each failure is told.
   const settled = await Promise.allSettled(work);
+  await rm(tufCacheDir(context.layersDir), { recursive: true, force: true });
   const failures: unknown[] = [];
   settled.forEach((result, i) => {
     groups[i]?.flush();

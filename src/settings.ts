@@ -2,6 +2,7 @@ import { ConfigError } from './config/config-error.js';
 import type { EnvLookup, ServiceBinding } from './cnb/platform-env.js';
 import type { TrustOptions } from './download/http-dispatcher.js';
 import type { Libc } from './pick/platform-spellings.js';
+import { readProvenanceMode, type ProvenanceMode } from './provenance/provenance-mode.js';
 
 /** Buildpack-wide settings from BP_* variables; read once, in one place. */
 export interface Settings {
@@ -19,6 +20,8 @@ export interface Settings {
   readonly minSpeedKiB: number;
   /** Certificate authorities the platform supplies, beside the system store. */
   readonly certificates: TrustOptions;
+  /** BP_GITHUB_ASSETS_PROVENANCE: how much provenance assets need, unless an entry says otherwise. */
+  readonly provenance: ProvenanceMode;
 }
 
 /** Variables that name extra certificate authorities, as build images and Node read them. */
@@ -57,6 +60,7 @@ export function readSettings(env: EnvLookup, bindings: readonly ServiceBinding[]
         .flatMap((binding) => [...binding.entries.values()]),
       env: Object.fromEntries(CERTIFICATE_VARIABLES.map((name) => [name, env(name)])),
     },
+    provenance: readProvenanceMode(env),
   };
 }
 

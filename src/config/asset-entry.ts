@@ -1,3 +1,5 @@
+import type { ProvenanceMode } from '../provenance/provenance-mode.js';
+
 /** One validated `[[metadata.githubassets]]` entry, as the rest of the buildpack sees it. */
 export interface AssetEntry {
   /** 1-based position in the file, for messages ("entry 2 (grpc-ecosystem/grpc-health-probe)"). */
@@ -33,6 +35,10 @@ export interface AssetEntry {
   readonly build: boolean;
   /** Whether every ELF file the entry installs must fit the image's architecture and libc (`arch_check`). */
   readonly archCheck: boolean;
+  /** The entry's `provenance` (auto, required, off); undefined follows BP_GITHUB_ASSETS_PROVENANCE. */
+  readonly provenance?: ProvenanceMode | undefined;
+  /** The workflow that must have signed (`owner/repo/.github/workflows/<file>`), when the entry names one. */
+  readonly signerWorkflow?: string | undefined;
 }
 
 /** What the configuration file yielded: where it came from, its entries, and warnings to show. */

@@ -14,6 +14,8 @@ export const KNOWN_ENTRY_KEYS = [
   'launch',
   'build',
   'arch_check',
+  'provenance',
+  'signer_workflow',
 ] as const;
 
 export type EntryKey = (typeof KNOWN_ENTRY_KEYS)[number];

@@ -18,6 +18,8 @@ import {
 } from './entry-fields.js';
 import { isKnownEntryKey, suggestKnownKey } from './entry-keys.js';
 import { isTomlTable } from './toml-table.js';
+import { checkProvenanceField } from '../provenance/provenance-mode.js';
+import { checkSignerWorkflowField } from '../provenance/signer-identity.js';
 
 /**
  * Validates one `[[metadata.githubassets]]` entry (`tablePath` names the table, for messages). Every problem goes into `problems`, so the user sees all of
@@ -62,6 +64,8 @@ export function readAssetEntry(
     launch: take(checkFlag('launch', field('launch'), true)),
     build: take(checkFlag('build', field('build'), false)),
     archCheck: take(checkFlag('arch_check', field('arch_check'), true)),
+    provenance: take(checkProvenanceField(field('provenance'))),
+    signerWorkflow: take(checkSignerWorkflowField(field('signer_workflow'))),
   };
   if (parts.launch === false && parts.build === false) {
     problems.entryError(
@@ -95,6 +99,8 @@ export function readAssetEntry(
     launch: parts.launch ?? true,
     build: parts.build ?? false,
     archCheck: parts.archCheck ?? true,
+    provenance: parts.provenance,
+    signerWorkflow: parts.signerWorkflow,
   };
   warnAboutSurprises(entry, label, problems);
   return entry;

@@ -50,9 +50,22 @@ export interface ResolveReleaseRequest {
 export type ResolveReleaseResult =
   { readonly status: 'ok'; readonly release: Release } | { readonly status: 'not-modified' };
 
+export interface AttestationsRequest {
+  readonly owner: string;
+  readonly name: string;
+  /** Lower-case hex sha256 of the asset. */
+  readonly sha256: string;
+  readonly token: Token | undefined;
+}
+
 export interface GitHubClient {
   /** `logger` overrides the client's logger for this call (a group logger, when entries resolve in parallel). */
   resolveRelease(request: ResolveReleaseRequest, logger?: Logger): Promise<ResolveReleaseResult>;
+  /**
+   * GET /repos/{owner}/{repo}/attestations/sha256:{hex}: the answer as parsed JSON, or undefined when GitHub
+   * holds none (404). Same token, retries and answer cap as the release look-ups.
+   */
+  getAttestations(request: AttestationsRequest, logger?: Logger): Promise<unknown>;
 }
 
 /** 404 and 304 are answers here, not errors. */
@@ -94,12 +107,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     request: ResolveReleaseRequest,
     conditional: boolean,
     logger: Logger,
+    what = `resolving ${request.owner}/${request.name}`,
   ): Promise<Answer> {
     const headers: Record<string, string> = {};
     const credential = tokenFor(request.token, apiUrl);
     if (credential !== undefined) headers['authorization'] = credential.authorization;
     if (conditional && request.etag !== undefined) headers['if-none-match'] = request.etag;
-    const what = `resolving ${request.owner}/${request.name}`;
     return withRetries(
       async (): Promise<Answer> => {
         const began = performance.now();
@@ -266,6 +279,21 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         ? alternative
         : undefined;
       throw new ReleaseNotFoundError({ owner, repo: name, tag, recent: recent ?? [], vPrefixMatch });
+    },
+
+    async getAttestations(request, logger = options.logger) {
+      const { owner, name, sha256 } = request;
+      const subject = `sha256:${sha256}`;
+      const answer = await get(
+        `GET /repos/${owner}/${name}/attestations/${subject}`,
+        (call) =>
+          octokit.rest.repos.listAttestations({ owner, repo: name, subject_digest: subject, ...call }),
+        { owner, name, tag: undefined, token: request.token },
+        false,
+        logger,
+        `looking up the attestations of ${owner}/${name}`,
+      );
+      return answer.kind === 'found' ? answer.data : undefined;
     },
   };
 }

@@ -62,6 +62,26 @@ function findSource(
       ? selectAsset(entry, field, pattern, release.release.assets, values)
       : undefined;
   const name = listed?.name ?? expandAssetName(pattern, values) ?? pattern;
+  return sourceOf(name, listed, tag, context);
+}
+
+/** Where another file of the release comes from, by its exact name: a signature bundle, say. */
+export function releaseFileSource(
+  name: string,
+  release: InstallableRelease,
+  context: SourceContext,
+): AssetSource {
+  const listed =
+    release.kind === 'fetched' ? release.release.assets.find((asset) => asset.name === name) : undefined;
+  return sourceOf(name, listed, releaseTag(release), context);
+}
+
+function sourceOf(
+  name: string,
+  listed: ReleaseAsset | undefined,
+  tag: string,
+  context: SourceContext,
+): AssetSource {
   const label = `${name} from ${context.repo} ${tag}`;
   if (context.mirror !== undefined) {
     const url = mirrorUrl(context.mirror, context.repo, tag, name);

@@ -1,16 +1,17 @@
 import type { Logger } from '../log/logger.js';
 import type { Settings } from '../settings.js';
-import type { InstallServices } from './services.js';
+import type { ClosableInstallServices } from './services.js';
 
 /**
  * The real collaborators, loaded on demand: the GitHub client, HTTP stack and decompressors are most of the
- * bundle, and detect never needs them, so it starts without evaluating them.
+ * bundle, and detect never needs them, so it starts without evaluating them. The pin tool wires itself
+ * here too, so it fetches exactly as the build does.
  */
 export async function createInstallServices(
   settings: Settings,
   logger: Logger,
   userAgent: string,
-): Promise<InstallServices> {
+): Promise<ClosableInstallServices> {
   const [
     { createGitHubClient },
     { downloadAsset },
@@ -51,5 +52,6 @@ export async function createInstallServices(
       }),
     unpack: unpackAsset,
     merge: mergeTree,
+    close: () => dispatcher.close(),
   };
 }

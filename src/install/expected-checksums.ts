@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AssetEntry } from '../config/asset-entry.js';
 import type { ReleaseAsset } from '../github/release.js';
+import { missingPinMessage, pinnedSha256, platformKey } from '../config/platform-pin.js';
 import { ChecksumMismatchError, InstallError } from './errors.js';
 
 /** A sha256 the asset must have, and where that expectation came from (for the log and for errors). */
@@ -9,20 +10,31 @@ export interface ExpectedChecksum {
   readonly sha256: string;
 }
 
+/** What a pin is looked up for: the build's platform, and whether a missing one is an error. */
+export interface PinContext {
+  readonly target: { readonly os: string; readonly arch: string; readonly variant?: string | undefined };
+  readonly requireChecksum: boolean;
+}
+
 /**
- * Gathers every sha256 the asset is expected to have: the entry's pin, GitHub's `digest`, and the entry's
- * checksums file. All that exist must agree with the download, so a pin also guards against a release
- * whose asset was replaced, and a digest guards against a mistyped pin.
+ * Gathers every sha256 the asset is expected to have: the entry's pin for the build's platform, GitHub's
+ * `digest`, and the entry's checksums file. All that exist must agree with the download, so a pin also
+ * guards against a release whose asset was replaced, and a digest guards against a mistyped pin. A
+ * `sha256` table without the build's platform is an error when a checksum is required.
  */
 export async function collectExpectedChecksums(
-  entry: Pick<AssetEntry, 'sha256'>,
+  entry: Pick<AssetEntry, 'sha256' | 'sha256ByPlatform' | 'index' | 'repo'>,
   asset: Pick<ReleaseAsset, 'digest'> | undefined,
   checksumsFile: { readonly name: string; readonly read: () => Promise<string> } | undefined,
   assetName: string,
+  pinContext: PinContext,
 ): Promise<ExpectedChecksum[]> {
   const expected: ExpectedChecksum[] = [];
-  if (entry.sha256 !== undefined)
-    expected.push({ source: 'sha256 pinned in the configuration', sha256: entry.sha256 });
+  const pin = pinnedSha256(entry, pinContext.target);
+  if (pin.status === 'pinned')
+    expected.push({ source: 'sha256 pinned in the configuration', sha256: pin.sha256 });
+  if (pin.status === 'missing' && pinContext.requireChecksum)
+    throw new InstallError(missingPinMessage(entry, platformKey(pinContext.target), pin.pinnedPlatforms));
   const digest = asset?.digest?.match(/^sha256:([0-9a-f]{64})$/i)?.[1];
   if (digest !== undefined)
     expected.push({ source: "release's GitHub digest", sha256: digest.toLowerCase() });

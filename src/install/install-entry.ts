@@ -14,6 +14,7 @@ import type { LayerContext, LayerPlan } from './layer-plan.js';
 import { checksumsFileReader } from './read-checksums-file.js';
 import { releaseTag, type InstallableRelease } from './resolve-releases.js';
 import type { InstallServices } from './services.js';
+import { verifyProvenance } from './verify-provenance.js';
 
 /** How many image paths one entry lists before it says how many more there are. */
 const MAX_PATHS_LOGGED = 10;
@@ -45,7 +46,10 @@ export async function installEntry(
     sources.checksums === undefined
       ? undefined
       : checksumsFileReader(sources.checksums, services.download, logger);
-  const expected = await collectExpectedChecksums(entry, asset.listed, checksumsFile, asset.name);
+  const expected = await collectExpectedChecksums(entry, asset.listed, checksumsFile, asset.name, {
+    target: context.target,
+    requireChecksum: settings.requireChecksum,
+  });
   if (expected.length === 0 && settings.requireChecksum) throw checksumRequiredError(entry, asset.label);
 
   const started = Date.now();
@@ -83,6 +87,13 @@ export async function installEntry(
       ? `sha256 ${installed.sha256} verified against the ${expected.map((e) => e.source).join(' and the ')}`
       : `sha256 ${installed.sha256} (no checksum published: pin it with sha256 = "${installed.sha256}")`,
   );
+  // Provenance is checked before the layer is published: a refusal throws, and no layer is left behind.
+  const provenance = await verifyProvenance(
+    { plan, entry, release, asset, checksums: checksumsFile, sha256: installed.sha256 },
+    services,
+    context,
+  );
+  logger.action(`Provenance: ${provenance.logLine}`);
   const record: InstalledAsset = {
     requested: configured.asset ?? '',
     tag,
@@ -95,6 +106,8 @@ export async function installEntry(
     format,
     files: files.length,
     downloadUrl: asset.publicUrl,
+    provenance: provenance.status,
+    vouches: provenance.vouches,
   };
   return { asset: record, files };
 }

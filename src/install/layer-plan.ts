@@ -5,6 +5,7 @@ import type { Target } from '../cnb/target.js';
 import type { Token } from '../github/token.js';
 import type { LayerRecord } from '../layers/layer-record.js';
 import type { Logger } from '../log/logger.js';
+import type { TrustRoot } from '../provenance/trust-root.js';
 import type { Settings } from '../settings.js';
 import type { InstallServices } from './services.js';
 
@@ -32,6 +33,8 @@ export interface LayerContext {
   /** Bounds how many assets download at once across the whole build. */
   readonly limit: LimitFunction;
   readonly logger: Logger;
+  /** The trusted Sigstore root, loaded once per build on the first asset with provenance to check. */
+  readonly trustRoot: () => Promise<TrustRoot>;
 }
 
 export interface LayerOutcome {

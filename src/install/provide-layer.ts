@@ -1,4 +1,5 @@
 import type { AssetEntry } from '../config/asset-entry.js';
+import { pinnedSha256 } from '../config/platform-pin.js';
 import { Layer, type LayerTypes } from '../layers/layer.js';
 import { requestDigest, type LayerRecord } from '../layers/layer-record.js';
 import { installLayer } from './install-layer.js';
@@ -24,11 +25,12 @@ export async function provideLayer(plan: LayerPlan, context: LayerContext): Prom
     target: context.target,
     apiUrl: context.settings.apiUrl,
     buildpackVersion: context.buildpack.version,
+    provenance: context.settings.provenance,
   });
   const previous = await reusableRecord(layer, digest);
 
   logger.process(`${plan.repo} → layer ${plan.name}`);
-  if (previous !== undefined && plan.entries.every((entry) => entry.tag !== undefined)) {
+  if (previous !== undefined && plan.entries.every((entry) => isFixed(entry, context))) {
     logger.subprocess(`Reusing layer: configuration unchanged (${describeTags(previous)}); no request made`);
     return keepLayer(plan, layer, previous, context);
   }
@@ -42,6 +44,14 @@ export async function provideLayer(plan: LayerPlan, context: LayerContext): Prom
   }
   const installable = await refetchUnchanged(plan, releases, services.github, context);
   return installLayer(plan, layer, installable, digest, services, context);
+}
+
+/**
+ * Whether an entry names the same bytes from build to build: an exact tag, or a sha256 pin for this
+ * platform (a pinned `latest` installs the pinned bytes or fails, so asking GitHub cannot change the layer).
+ */
+function isFixed(entry: AssetEntry, context: LayerContext): boolean {
+  return entry.tag !== undefined || pinnedSha256(entry, context.target).status === 'pinned';
 }
 
 function layerTypes(entries: readonly AssetEntry[]): LayerTypes {

@@ -3,7 +3,7 @@ import type { Logger } from '../log/logger.js';
 import type { unpackAsset } from '../archive/unpack-asset.js';
 import type { mergeTree } from '../archive/merge-tree.js';
 import type { DownloadRequest, DownloadResult } from '../download/download-asset.js';
-import type { ResolveReleaseRequest, ResolveReleaseResult } from '../github/client.js';
+import type { AttestationsRequest, ResolveReleaseRequest, ResolveReleaseResult } from '../github/client.js';
 
 /** Streams an asset to `consume`, with retries; retry and timeout settings are bound by the caller. */
 export type DownloadAsset = <T>(
@@ -19,10 +19,20 @@ export interface ReleaseResolver {
   resolveRelease(request: ResolveReleaseRequest, logger: Logger): Promise<ResolveReleaseResult>;
 }
 
+/** GitHub's artifact attestations for a digest: the parsed answer, undefined when there are none (404). */
+export interface AttestationLookup {
+  getAttestations(request: AttestationsRequest, logger: Logger): Promise<unknown>;
+}
+
 /** The collaborators a build needs; passed in, so tests can hand in their own. */
 export interface InstallServices {
-  readonly github: ReleaseResolver;
+  readonly github: ReleaseResolver & AttestationLookup;
   readonly download: DownloadAsset;
   readonly unpack: UnpackAsset;
   readonly merge: MergeTree;
+}
+
+/** The real collaborators, with the connection pool they share, which a short-lived tool must close. */
+export interface ClosableInstallServices extends InstallServices {
+  close(): Promise<void>;
 }

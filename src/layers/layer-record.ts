@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type TOML from '@iarna/toml';
 import type { AssetEntry } from '../config/asset-entry.js';
 import { targetLabel, type Target } from '../cnb/target.js';
+import type { ProvenanceMode } from '../provenance/provenance-mode.js';
+import type { VouchRecord } from '../provenance/vouch.js';
 
 /** Free-form layer metadata as `<layer>.toml` holds it; TOML has no null, so values are never null. */
 export type LayerMetadata = TOML.JsonMap;
@@ -23,6 +25,10 @@ export interface InstalledAsset {
   readonly files: number;
   /** Public download URL (browser_download_url or the mirror's), for the SBOM. */
   readonly downloadUrl: string;
+  /** What became of its provenance: verified, none (nothing published), no-root, off. */
+  readonly provenance: string;
+  /** The verified workflows that built it, with ref, commit and transparency log entry. */
+  readonly vouches: readonly VouchRecord[];
 }
 
 /** A release a layer's assets came from. */
@@ -52,7 +58,13 @@ export interface LayerRecord {
  */
 export function requestDigest(
   entries: readonly AssetEntry[],
-  context: { readonly target: Target; readonly apiUrl: string; readonly buildpackVersion: string },
+  context: {
+    readonly target: Target;
+    readonly apiUrl: string;
+    readonly buildpackVersion: string;
+    /** BP_GITHUB_ASSETS_PROVENANCE: a layer installed under a laxer mode is not reused under a stricter one. */
+    readonly provenance: ProvenanceMode;
+  },
 ): string {
   const request = {
     apiUrl: context.apiUrl,
@@ -66,14 +78,21 @@ export function requestDigest(
       tag: entry.tag ?? '',
       destination: entry.destination ?? '',
       stripComponents: entry.stripComponents,
-      sha256: entry.sha256 ?? '',
+      sha256: entry.sha256 ?? sortedTable(entry.sha256ByPlatform) ?? '',
       checksums: entry.checksums ?? '',
       include: entry.include ?? [],
       launch: entry.launch,
       build: entry.build,
+      provenance: entry.provenance ?? context.provenance,
+      signerWorkflow: entry.signerWorkflow ?? '',
     })),
   };
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+}
+
+/** A pin table as sorted pairs, so the order it is written in does not change the digest. */
+function sortedTable(table: Readonly<Record<string, string>> | undefined): string[][] | undefined {
+  return table === undefined ? undefined : Object.entries(table).sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 export function toLayerMetadata(record: LayerRecord): LayerMetadata {
@@ -100,6 +119,8 @@ export function toLayerMetadata(record: LayerRecord): LayerMetadata {
       format: asset.format,
       files: asset.files,
       download_url: asset.downloadUrl,
+      provenance: asset.provenance,
+      vouches: asset.vouches.map((vouch): TOML.JsonMap => ({ ...vouch })),
     })),
   };
 }
@@ -125,6 +146,8 @@ export function fromLayerMetadata(metadata: LayerMetadata | undefined): LayerRec
     format: text(asset['format']),
     files: count(asset['files']),
     downloadUrl: text(asset['download_url']),
+    provenance: text(asset['provenance']),
+    vouches: tablesOf(asset['vouches']).map(vouchOf),
   }));
   const record = {
     repo: text(metadata['repo']),
@@ -133,7 +156,22 @@ export function fromLayerMetadata(metadata: LayerMetadata | undefined): LayerRec
     target: text(metadata['target']),
   };
   if (!complete(record) || !releases.every(complete) || !assets.every(complete)) return undefined;
-  return { ...record, releases, assets };
+  if (!assets.every((asset) => asset.vouches.every(complete))) return undefined;
+  return {
+    ...record,
+    releases,
+    assets: assets.map((asset) => ({ ...asset, vouches: asset.vouches.filter(complete) })),
+  };
+}
+
+function vouchOf(table: Record<string, unknown>) {
+  return {
+    source: text(table['source']),
+    workflow: text(table['workflow']),
+    ref: text(table['ref']),
+    commit: text(table['commit']),
+    log_index: text(table['log_index']),
+  };
 }
 
 type Complete<T> = { [K in keyof T]: Exclude<T[K], undefined> };

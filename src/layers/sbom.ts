@@ -25,6 +25,15 @@ export function layerSbom(record: LayerRecord, buildpack: BuildpackDescriptor): 
         { name: 'github-release-assets:repo', value: record.repo },
         { name: 'github-release-assets:destination', value: asset.destination },
         { name: 'github-release-assets:verified-by', value: asset.verifiedBy.join(', ') || 'none' },
+        { name: 'github-release-assets:provenance', value: asset.provenance || 'none' },
+        // One group per verified workflow: what built the bytes, at which ref and commit, and the log entry.
+        ...asset.vouches.flatMap((vouch) => [
+          { name: 'github-release-assets:provenance-workflow', value: vouch.workflow },
+          { name: 'github-release-assets:provenance-ref', value: vouch.ref },
+          { name: 'github-release-assets:provenance-commit', value: vouch.commit || 'unknown' },
+          { name: 'github-release-assets:provenance-log-index', value: vouch.log_index || 'none' },
+          { name: 'github-release-assets:provenance-source', value: vouch.source },
+        ]),
       ],
     };
   });

@@ -54,13 +54,19 @@ export function parseWorkflowSan(san: string | undefined, serverUrl: string): Wo
 }
 
 /**
- * Whether the certificate's issuer and SAN satisfy the policy; the sentence saying why not otherwise.
- * GitHub compares owner and repository names without regard to case, and so does this.
+ * Whether the certificate's issuer, SAN and source repository satisfy the policy; the sentence saying why
+ * not otherwise. Without signer_workflow, a workflow is accepted when it is of the asset's repository, or
+ * when Fulcio's source-repository extension names that repository and the SAN is any workflow on the same
+ * server: a reusable workflow of another repository (the SLSA generator, an organisation's release
+ * workflow) run by the asset's repository, which is what `gh attestation verify --repo` accepts. With
+ * signer_workflow, only that workflow is. GitHub compares owner and repository names without regard to
+ * case, and so does this.
  */
 export function checkSignerIdentity(
   policy: SignerPolicy,
   issuer: string | undefined,
   san: string | undefined,
+  sourceRepository?: string | undefined,
 ): { readonly identity: WorkflowIdentity } | { readonly problem: string } {
   if (issuer !== policy.issuer) {
     return {
@@ -80,15 +86,20 @@ export function checkSignerIdentity(
         problem: `it was signed by ${identity.workflow}, not by ${policy.workflow} (signer_workflow)`,
       };
     }
-  } else {
-    const repo = identity.workflow.split('/').slice(0, 2).join('/');
-    if (!same(repo, policy.repo ?? '')) {
-      return {
-        problem: `it was signed by ${identity.workflow}, a workflow of ${repo}, not of ${policy.repo ?? ''}; if that workflow builds this project's releases, name it with signer_workflow = "${identity.workflow}"`,
-      };
-    }
+    return { identity };
   }
-  return { identity };
+  const wanted = policy.repo ?? '';
+  const repo = identity.workflow.split('/').slice(0, 2).join('/');
+  if (same(repo, wanted)) return { identity };
+  const source = sourceRepository?.replace(/\/+$/, '');
+  if (source !== undefined && same(source, `${policy.serverUrl}/${wanted}`)) return { identity };
+  const ranFor =
+    source === undefined
+      ? ''
+      : ` run for the source repository ${source.replace(`${policy.serverUrl}/`, '')}`;
+  return {
+    problem: `it was signed by ${identity.workflow}, a workflow of ${repo}${ranFor}, not of ${wanted}; if that workflow builds this project's releases, name it with signer_workflow = "${identity.workflow}"`,
+  };
 }
 
 /** The entry field `signer_workflow`: `owner/repo/.github/workflows/<file>`, with no ref. */

@@ -26,6 +26,9 @@ const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 // Fulcio's extension for the commit the workflow ran at (DER UTF8String), and its legacy raw predecessor.
 const OID_SOURCE_REPOSITORY_DIGEST = '1.3.6.1.4.1.57264.1.13';
 const OID_GITHUB_WORKFLOW_SHA = '1.3.6.1.4.1.57264.1.3';
+// Fulcio's source repository URI: the repository whose workflow run asked for the certificate, which for a
+// reusable workflow is the caller, not the repository the workflow file lives in.
+const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
 
 // What each sigstore-js error code means for the user.
 const CHECK_OF_CODE: Readonly<Record<string, ProvenanceCheck>> = {
@@ -109,15 +112,16 @@ export async function verifyBundle(request: VerifyBundleRequest): Promise<Bundle
     }
   }
 
+  const oids = signer.identity?.oids ?? [];
+  const oidValue = (oid: string) => oids.find((o) => o.oid?.id.join('.') === oid)?.value;
   const identity = checkSignerIdentity(
     request.policy,
     signer.identity?.extensions?.issuer,
     signer.identity?.subjectAlternativeName,
+    decodeUtf8String(oidValue(OID_SOURCE_REPOSITORY_URI)),
   );
   if ('problem' in identity) return refuse('identity', identity.problem);
 
-  const oids = signer.identity?.oids ?? [];
-  const oidValue = (oid: string) => oids.find((o) => o.oid?.id.join('.') === oid)?.value;
   const commit =
     decodeUtf8String(oidValue(OID_SOURCE_REPOSITORY_DIGEST)) ?? rawString(oidValue(OID_GITHUB_WORKFLOW_SHA));
   const logIndex = bundle.verificationMaterial.tlogEntries[0]?.logIndex;

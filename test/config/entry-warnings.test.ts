@@ -34,7 +34,7 @@ describe('unknown keys', () => {
     ['token', 'never write a token into project.toml'],
     [
       'colour',
-      'The known keys are repo, asset, tag, token_env, destination, strip_components, sha256, checksums, include, launch, build, arch_check.',
+      'The known keys are repo, asset, tag, token_env, destination, strip_components, sha256, checksums, include, launch, build, arch_check, provenance, signer_workflow.',
     ],
     ['__proto__', 'The known keys are'],
   ])('%s → %s', (key, expected) => {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAssetConfig } from '../../src/config/load-asset-config.js';
+import { readSettings } from '../../src/settings.js';
 import { configErrorOf, entryToml, loadToml, makeAppDir, messageOf } from './helpers.js';
 import { assetEntry } from '../helpers/asset-entry.js';
 
@@ -237,5 +238,37 @@ describe('loadAssetConfig: malformed TOML', () => {
     expect(message).toContain('line 3');
     expect(message).not.toContain('hunter2');
     expect(message).not.toContain('\n');
+  });
+});
+
+describe('loadAssetConfig: provenance fields', () => {
+  const withProvenance = (provenance: string, signerWorkflow: string) =>
+    `[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool.tar.gz"\nprovenance = "${provenance}"\nsigner_workflow = "${signerWorkflow}"\n`;
+
+  it('reads provenance and signer_workflow', async () => {
+    const config = await loadToml(withProvenance('Required', 'acme/ci/.github/workflows/release.yml'));
+    expect(config?.warnings).toEqual([]);
+    expect(config?.entries[0]).toMatchObject({
+      provenance: 'required',
+      signerWorkflow: 'acme/ci/.github/workflows/release.yml',
+    });
+  });
+
+  it('names the entry, the field and the fix for bad values, all at once', async () => {
+    const message = await configErrorOf(
+      withProvenance('strict', 'https://github.com/acme/ci/.github/workflows/release.yml@v1'),
+    );
+    expect(message).toContain('entry 1 (acme/tool): provenance must be "auto", "required" or "off"');
+    expect(message).toContain('signer_workflow = "acme/ci/.github/workflows/release.yml"');
+  });
+
+  it('reads BP_GITHUB_ASSETS_PROVENANCE, with the fix for a bad value', () => {
+    expect(readSettings(() => undefined).provenance).toBe('auto');
+    expect(
+      readSettings((name) => (name === 'BP_GITHUB_ASSETS_PROVENANCE' ? 'OFF' : undefined)).provenance,
+    ).toBe('off');
+    expect(() =>
+      readSettings((name) => (name === 'BP_GITHUB_ASSETS_PROVENANCE' ? 'yes' : undefined)),
+    ).toThrow(/BP_GITHUB_ASSETS_PROVENANCE must be auto, required or off/);
   });
 });

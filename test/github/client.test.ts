@@ -15,6 +15,7 @@ import { failure } from '../helpers/failure.js';
 const SECRET = 'ghp_clientTestSecret0123456789';
 const token: Token = { value: SECRET, source: 'MY_TOKEN' };
 const badToken: Token = { value: 'ghp_wrongTokenValue987', source: 'GITHUB_TOKEN' };
+const ATTESTED = 'ab'.repeat(32);
 
 let gh: FakeGitHub;
 let cleanup: () => Promise<void>;
@@ -35,6 +36,7 @@ beforeAll(async () => {
           { tag: 'v1.2.0', assets: [asset()] },
           { tag: 'v1.1.0', assets: [asset(), { name: 'old', file, digest: null }] },
         ],
+        attestations: [{ sha256: ATTESTED, bundle: { mediaType: 'application/vnd.dev.sigstore.bundle' } }],
       },
       {
         owner: 'acme',
@@ -291,5 +293,41 @@ describe('resolveRelease', () => {
     expect(texts.length).toBeGreaterThanOrEqual(4);
     expect(lines.length).toBeGreaterThan(5);
     for (const text of [...texts, ...lines]) expect(text).not.toContain(SECRET);
+  });
+});
+
+describe('getAttestations', () => {
+  it('asks the attestations API for the digest with the token, retrying like any look-up', async () => {
+    gh.faults.add({ match: '/attestations/', times: 1, kind: { type: 'status', status: 502 } });
+    const answer = await client().getAttestations({ owner: 'acme', name: 'tool', sha256: ATTESTED, token });
+    expect(answer).toEqual({
+      attestations: [
+        expect.objectContaining({ bundle: { mediaType: 'application/vnd.dev.sigstore.bundle' } }),
+      ],
+    });
+    // octokit escapes the colon of the route parameter (sha256%3A…), which GitHub decodes like any path.
+    expect(gh.requests.map((r) => decodeURIComponent(r.path))).toEqual([
+      `/repos/acme/tool/attestations/sha256:${ATTESTED}`,
+      `/repos/acme/tool/attestations/sha256:${ATTESTED}`,
+    ]);
+    expect(gh.requests[1]?.headers.authorization).toBe(`Bearer ${SECRET}`);
+  });
+
+  it('answers undefined when GitHub holds none (404)', async () => {
+    const answer = await client().getAttestations({
+      owner: 'acme',
+      name: 'tool',
+      sha256: 'cd'.repeat(32),
+      token: undefined,
+    });
+    expect(answer).toBeUndefined();
+  });
+
+  it('names the source of a rejected token', async () => {
+    const error = await failure(
+      client().getAttestations({ owner: 'acme', name: 'tool', sha256: ATTESTED, token: badToken }),
+    );
+    expect(error).toBeInstanceOf(TokenRejectedError);
+    expect(errorText(error)).not.toContain(badToken.value);
   });
 });

@@ -25,13 +25,22 @@ describe('findChecksum', () => {
   });
 });
 
+const entryOf = (sha256: string | undefined, sha256ByPlatform?: Record<string, string>) => ({
+  sha256,
+  sha256ByPlatform,
+  index: 1,
+  repo: 'acme/tool',
+});
+const amd64 = { target: { os: 'linux', arch: 'amd64' }, requireChecksum: false };
+
 describe('collectExpectedChecksums', () => {
   it('gathers the pin, the digest and the checksums file, in that order', async () => {
     const expected = await collectExpectedChecksums(
-      { sha256: a },
+      entryOf(a),
       { digest: `sha256:${a}` },
       { name: 'checksums.txt', read: async () => `${a}  tool.tgz\n` },
       'tool.tgz',
+      amd64,
     );
     expect(expected.map((e) => e.source)).toEqual([
       'sha256 pinned in the configuration',
@@ -43,18 +52,39 @@ describe('collectExpectedChecksums', () => {
   it('says which file lacks the asset', async () => {
     await expect(
       collectExpectedChecksums(
-        { sha256: undefined },
+        entryOf(undefined),
         { digest: null },
         { name: 'SHA256SUMS', read: async () => `${a}  other\n` },
         'tool.tgz',
+        amd64,
       ),
     ).rejects.toThrow(/SHA256SUMS has no sha256 for tool.tgz/);
   });
 
   it('is empty when nothing is published', async () => {
-    expect(await collectExpectedChecksums({ sha256: undefined }, { digest: null }, undefined, 'x')).toEqual(
-      [],
-    );
+    expect(
+      await collectExpectedChecksums(entryOf(undefined), { digest: null }, undefined, 'x', amd64),
+    ).toEqual([]);
+  });
+
+  it("takes the pin of the build's platform from a sha256 table", async () => {
+    const pins = entryOf(undefined, { 'linux/amd64': a, 'linux/arm64': b });
+    const arm64 = { ...amd64, target: { os: 'linux', arch: 'arm64' } };
+    expect(await collectExpectedChecksums(pins, undefined, undefined, 'x', amd64)).toEqual([
+      { source: 'sha256 pinned in the configuration', sha256: a },
+    ]);
+    expect(await collectExpectedChecksums(pins, undefined, undefined, 'x', arm64)).toEqual([
+      { source: 'sha256 pinned in the configuration', sha256: b },
+    ]);
+  });
+
+  it('fails on a table without the platform only when a checksum is required', async () => {
+    const pins = entryOf(undefined, { 'linux/amd64': a });
+    const arm64 = { target: { os: 'linux', arch: 'arm64' }, requireChecksum: false };
+    expect(await collectExpectedChecksums(pins, undefined, undefined, 'x', arm64)).toEqual([]);
+    await expect(
+      collectExpectedChecksums(pins, undefined, undefined, 'x', { ...arm64, requireChecksum: true }),
+    ).rejects.toThrow(/entry 1 \(acme\/tool\): sha256 pins linux\/amd64 but not linux\/arm64.*npm run pin/);
   });
 });
 

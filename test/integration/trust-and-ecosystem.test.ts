@@ -263,6 +263,7 @@ describe('mirrors', () => {
     const result = await build(grpcTemplate(), { env: { BP_GITHUB_ASSETS_MIRROR: `file://${mirror}` } });
     expect(result.build?.code, result.build?.output).toBe(0);
     expect(github.requests).toEqual([]);
+    expect(result.build?.output).toContain('provenance not looked up: the asset comes from the mirror');
     const viaBinding = await build(grpcTemplate(), {
       bindings: { mirror: { type: 'dependency-mirror', default: `file://${mirror}` } },
     });

@@ -32,6 +32,16 @@ const record: LayerRecord = {
       format: 'raw',
       files: 1,
       downloadUrl: 'https://github.com/grpc-ecosystem/grpc-health-probe/releases/download/v0.4.24/x',
+      provenance: 'verified',
+      vouches: [
+        {
+          source: 'GitHub attestation',
+          workflow: 'grpc-ecosystem/grpc-health-probe/.github/workflows/release.yml',
+          ref: 'refs/tags/v0.4.24',
+          commit: 'abc1234def5678abc1234def5678abc1234def56',
+          log_index: '42',
+        },
+      ],
     },
   ],
 };
@@ -41,6 +51,7 @@ const context = {
   target: { os: 'linux', arch: 'amd64', variant: undefined, libc: 'gnu' as const },
   apiUrl: 'https://api.github.com',
   buildpackVersion: '0.1.0',
+  provenance: 'auto' as const,
 };
 
 describe('layer metadata', () => {
@@ -67,6 +78,30 @@ describe('requestDigest', () => {
     );
     expect(requestDigest([entry], { ...context, apiUrl: 'https://ghe.example.com/api/v3' })).not.toBe(base);
     expect(requestDigest([entry], { ...context, buildpackVersion: '0.2.0' })).not.toBe(base);
+    expect(requestDigest([entry], { ...context, provenance: 'required' })).not.toBe(base);
+    expect(requestDigest([{ ...entry, provenance: 'off' }], context)).not.toBe(base);
+    expect(
+      requestDigest([{ ...entry, signerWorkflow: 'acme/ci/.github/workflows/build.yml' }], context),
+    ).not.toBe(base);
+  });
+
+  it('changes with the sha256 table, but not with the order it is written in', () => {
+    const pins = {
+      ...entry,
+      sha256ByPlatform: { 'linux/amd64': 'a'.repeat(64), 'linux/arm64': 'b'.repeat(64) },
+    };
+    const reordered = {
+      ...entry,
+      sha256ByPlatform: { 'linux/arm64': 'b'.repeat(64), 'linux/amd64': 'a'.repeat(64) },
+    };
+    const changed = {
+      ...entry,
+      sha256ByPlatform: { 'linux/amd64': 'a'.repeat(64), 'linux/arm64': 'c'.repeat(64) },
+    };
+    const base = requestDigest([pins], context);
+    expect(base).not.toBe(requestDigest([entry], context));
+    expect(requestDigest([reordered], context)).toBe(base);
+    expect(requestDigest([changed], context)).not.toBe(base);
   });
 
   it('does not change with the token variable, which is not part of what is installed', () => {
@@ -109,6 +144,23 @@ describe('layerSbom', () => {
     expect(sbom.components[0]?.version).toBe('v0.4.24');
     expect(sbom.components[0]?.hashes[0]?.content).toBe('a'.repeat(64));
     expect(sbom.components[0]?.externalReferences[0]?.url).toBe(record.assets[0]?.downloadUrl);
+  });
+
+  it('records the verified workflow, ref, commit and log entry of each asset', () => {
+    const sbom = layerSbom(record, buildpack) as {
+      components: { properties: { name: string; value: string }[] }[];
+    };
+    const properties = Object.fromEntries(
+      (sbom.components[0]?.properties ?? []).map((property) => [property.name, property.value]),
+    );
+    expect(properties).toMatchObject({
+      'github-release-assets:provenance': 'verified',
+      'github-release-assets:provenance-workflow':
+        'grpc-ecosystem/grpc-health-probe/.github/workflows/release.yml',
+      'github-release-assets:provenance-ref': 'refs/tags/v0.4.24',
+      'github-release-assets:provenance-commit': 'abc1234def5678abc1234def5678abc1234def56',
+      'github-release-assets:provenance-log-index': '42',
+    });
   });
 
   it('is the same document for the same layer, so rebuilds are reproducible', () => {

@@ -34,13 +34,20 @@ const attestations: FakeAttestation[] = [];
 
 async function attestation(
   name: string,
-  options: { san?: string; digestOf?: Buffer; delivery?: 'inline' | 'url'; by?: SigstoreFixture },
+  options: {
+    san?: string;
+    digestOf?: Buffer;
+    delivery?: 'inline' | 'url';
+    by?: SigstoreFixture;
+    sourceRepository?: string;
+  },
 ) {
   const bytes = asset(name);
   const bundle = await (options.by ?? fixture).attest({
     subjects: [{ name, sha256: sha256(options.digestOf ?? bytes) }],
     san: options.san ?? SAN('acme/tool'),
     commit: 'abc1234def5678abc1234def5678abc1234def56',
+    ...(options.sourceRepository === undefined ? {} : { sourceRepository: options.sourceRepository }),
   });
   attestations.push({ sha256: sha256(bytes), bundle, delivery: options.delivery ?? 'inline' });
 }
@@ -54,6 +61,12 @@ beforeAll(async () => {
   await attestation('other-workflow', { san: SAN('acme/tool', 'nightly.yml') });
   await attestation('reusable', { san: SAN('acme/ci', 'build.yml') });
   await attestation('other-bytes', { digestOf: Buffer.from('something else') });
+  const generator = SAN('slsa-framework/slsa-github-generator', 'generator_generic_slsa3.yml');
+  await attestation('reusable-for-us', { san: generator, sourceRepository: 'https://github.com/acme/tool' });
+  await attestation('reusable-for-them', {
+    san: generator,
+    sourceRepository: 'https://github.com/evil/fork',
+  });
   await attestation('other-root', { by: otherInstance });
   github = await startFakeGitHub({
     repos: [{ owner: 'acme', name: 'tool', releases: [], attestations }],
@@ -130,6 +143,25 @@ describe('verifyAssetProvenance with GitHub attestations', () => {
     await expect(attempt).rejects.toThrow(ProvenanceRefusedError);
     await expect(attempt).rejects.toThrow(/identity check/);
     await expect(attempt).rejects.toThrow(words);
+  });
+
+  it('accepts a reusable workflow of another repository run for this one (source repository)', async () => {
+    const outcome = await verifyAssetProvenance(
+      request('reusable-for-us', 'required'),
+      services(github, TOKEN, noFiles, root.load),
+    );
+    expect(outcome.vouches[0]?.workflow).toBe(
+      'slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml',
+    );
+  });
+
+  it('refuses a reusable workflow run for another repository', async () => {
+    const attempt = verifyAssetProvenance(
+      request('reusable-for-them', 'auto'),
+      services(github, TOKEN, noFiles, root.load),
+    );
+    await expect(attempt).rejects.toThrow(/identity check/);
+    await expect(attempt).rejects.toThrow(/run for the source repository evil\/fork, not of acme\/tool/);
   });
 
   it('accepts the workflow signer_workflow names, at any ref, even of another repository', async () => {

@@ -7,15 +7,13 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AssetEntry } from '../../src/config/asset-entry.js';
 import { loadAssetConfig } from '../../src/config/load-asset-config.js';
-import { downloadAsset } from '../../src/download/download-asset.js';
-import { createDispatcher } from '../../src/download/http-dispatcher.js';
-import { defaultRetryOptions } from '../../src/download/retry-policy.js';
-import { createGitHubClient } from '../../src/github/client.js';
 import type { Release, ReleaseAsset } from '../../src/github/release.js';
 import type { Token } from '../../src/github/token.js';
 import { chooseAsset } from '../../src/install/choose-asset.js';
+import { createInstallServices } from '../../src/install/create-services.js';
 import { resolveToken } from '../../src/install/resolve-token.js';
 import { selectAsset } from '../../src/install/select-asset.js';
+import type { ClosableInstallServices } from '../../src/install/services.js';
 import { createLogger } from '../../src/log/logger.js';
 import { debugLogging, readSettings } from '../../src/settings.js';
 
@@ -47,17 +45,11 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
     debug: debugLogging(env),
   });
   const settings = readSettings(env);
-  const { apiUrl } = settings;
-  const retry = defaultRetryOptions;
-  const dispatcher = createDispatcher(retry, settings.certificates);
-  const client = createGitHubClient({
-    apiUrl,
-    logger,
-    retry,
-    userAgent: 'github-release-assets-buildpack-pin',
-    dispatcher,
-    maxAnswerBytes: settings.maxApiBytes,
-  });
+  // The build's own wiring (connection pool, client, downloader with its credential rules and limits), so
+  // the pins are made exactly as the build will fetch; loaded on first use, closed by close().
+  let wiring: Promise<ClosableInstallServices> | undefined;
+  const services = () =>
+    (wiring ??= createInstallServices(settings, logger, 'github-release-assets-buildpack-pin'));
   const tokenFor = (entry: AssetEntry, file: string): Token | undefined => {
     const token = resolveToken(entry, file, env, []);
     if (token !== undefined) logger.redact(token.value);
@@ -70,12 +62,11 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
       return config === undefined ? undefined : { file: config.file, entries: config.entries };
     },
     async resolveRelease(entry, file) {
-      const result = await client.resolveRelease({
-        owner: entry.owner,
-        name: entry.name,
-        tag: entry.tag,
-        token: tokenFor(entry, file),
-      });
+      const { github } = await services();
+      const result = await github.resolveRelease(
+        { owner: entry.owner, name: entry.name, tag: entry.tag, token: tokenFor(entry, file) },
+        logger,
+      );
       if (result.status !== 'ok')
         throw new Error(`GitHub answered "not modified" for ${entry.repo} without a previous answer`);
       return result.release;
@@ -97,7 +88,8 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
     async hashAsset(entry, file, release, asset) {
       const token = tokenFor(entry, file);
       // Like the build: public assets through their download link, private ones through the API with the token.
-      const result = await downloadAsset(
+      const { download } = await services();
+      const result = await download(
         {
           url: token === undefined ? asset.browserDownloadUrl : asset.apiUrl,
           token,
@@ -105,10 +97,12 @@ export function createBuildpackApi(env: (name: string) => string | undefined): B
           label: `${asset.name} from ${entry.repo} ${release.tag}`,
         },
         (body) => pipeline(body, new Writable({ write: (_chunk, _encoding, done) => done() })),
-        { retry, logger, dispatcher, apiUrl, minBytesPerSecond: settings.minSpeedKiB * 1024 },
+        { logger },
       );
       return result.sha256;
     },
-    close: () => dispatcher.close(),
+    close: async () => {
+      if (wiring !== undefined) await (await wiring).close();
+    },
   };
 }

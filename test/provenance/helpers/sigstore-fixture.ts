@@ -21,6 +21,8 @@ export interface IdentityOptions {
   readonly issuer?: string;
   /** Commit the workflow ran at (Fulcio's source repository digest). */
   readonly commit?: string;
+  /** The repository the workflow run was for (Fulcio's source repository URI), e.g. https://github.com/o/r */
+  readonly sourceRepository?: string;
 }
 
 export interface AttestOptions extends IdentityOptions {
@@ -49,6 +51,7 @@ const ISSUER = 'https://token.actions.githubusercontent.com';
 const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
 const OID_SOURCE_REPOSITORY_DIGEST = '1.3.6.1.4.1.57264.1.13';
+const OID_SOURCE_REPOSITORY_URI = '1.3.6.1.4.1.57264.1.12';
 const IN_TOTO = 'application/vnd.in-toto+json';
 
 export async function makeSigstoreFixture(options: { withTsa?: boolean } = {}): Promise<SigstoreFixture> {
@@ -120,6 +123,9 @@ export async function makeSigstoreFixture(options: { withTsa?: boolean } = {}): 
       ...(identity.commit === undefined
         ? []
         : [{ oid: OID_SOURCE_REPOSITORY_DIGEST, value: identity.commit }]),
+      ...(identity.sourceRepository === undefined
+        ? []
+        : [{ oid: OID_SOURCE_REPOSITORY_URI, value: identity.sourceRepository }]),
     ];
     const der = publicKey.export({ format: 'der', type: 'spki' });
     const cert = await ca.issueCertificate({
