@@ -1,12 +1,12 @@
-import bitIterator, { type BitReader } from 'unbzip2-stream/lib/bit_iterator.js';
-import bzip2 from 'unbzip2-stream/lib/bzip2.js';
+import bitIterator, { type BitReader } from './vendor/unbzip2/bit-iterator.cjs';
+import bzip2 from './vendor/unbzip2/bzip2.cjs';
 
 /** Room for one whole compressed block of the largest size (900 kB) plus headers, as unbzip2-stream keeps. */
 const BLOCK_INPUT_MARGIN = 25_000;
 const OUTPUT_CHUNK = 64 * 1024;
 
 /**
- * Decompresses bzip2 (single or multi-stream) with the pure-JavaScript decoder of unbzip2-stream.
+ * Decompresses bzip2 (single or multi-stream) with the pure-JavaScript decoder of unbzip2-stream (vendored, see vendor/unbzip2).
  *
  * Its own stream wrapper is not used: it decodes every buffered block at once without backpressure and
  * collects output one JavaScript number per byte, so a 200 MB stream of zeros took about 2 GB of memory. Here
