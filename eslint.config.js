@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', 'bin/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'build/', 'bin/', 'coverage/', 'src/archive/vendor/**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

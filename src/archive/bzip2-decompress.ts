@@ -1,12 +1,27 @@
-import bitIterator, { type BitReader } from 'unbzip2-stream/lib/bit_iterator.js';
-import bzip2 from 'unbzip2-stream/lib/bzip2.js';
+/*!
+ * The bzip2 decoder below is unbzip2-stream 1.4.3 (src/archive/vendor/unbzip2), MIT licence:
+ * Copyright (c) 2017 by Jan Boelsche; based on bzip2.js, Copyright 2011 by antimatter15; based on
+ * micro-bunzip by Rob Landley. Permission is hereby granted, free of charge, to any person obtaining a copy
+ * of this software and associated documentation files (the "Software"), to deal in the Software without
+ * restriction, including without limitation the rights to use, copy, modify, merge, publish, distribute,
+ * sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is furnished to
+ * do so, subject to the following conditions: The above copyright notice and this permission notice shall be
+ * included in all copies or substantial portions of the Software. THE SOFTWARE IS PROVIDED "AS IS", WITHOUT
+ * WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+ * FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE
+ * LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE,
+ * ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+ * (A legal comment, so the bundler keeps it in bin/run, which ships the decoder.)
+ */
+import bitIterator, { type BitReader } from './vendor/unbzip2/bit-iterator.cjs';
+import bzip2 from './vendor/unbzip2/bzip2.cjs';
 
 /** Room for one whole compressed block of the largest size (900 kB) plus headers, as unbzip2-stream keeps. */
 const BLOCK_INPUT_MARGIN = 25_000;
 const OUTPUT_CHUNK = 64 * 1024;
 
 /**
- * Decompresses bzip2 (single or multi-stream) with the pure-JavaScript decoder of unbzip2-stream.
+ * Decompresses bzip2 (single or multi-stream) with the pure-JavaScript decoder of unbzip2-stream (vendored, see vendor/unbzip2).
  *
  * Its own stream wrapper is not used: it decodes every buffered block at once without backpressure and
  * collects output one JavaScript number per byte, so a 200 MB stream of zeros took about 2 GB of memory. Here

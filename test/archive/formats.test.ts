@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
 import { ArchiveFormatError } from '../../src/archive/archive-errors.js';
+import { decompress } from '../../src/archive/decompress.js';
+import { findNativeDecoder } from '../../src/archive/native-decoder.js';
 import { unpackAsset } from '../../src/archive/unpack-asset.js';
 import { writeSourceTree, type SourceTree } from './helpers/source-tree.js';
 import { run } from './helpers/tools.js';
@@ -237,4 +240,126 @@ describe('unpackAsset: reads the whole body', () => {
       expect(seen).toBe((await fs.stat(asset)).size);
     },
   );
+});
+
+describe('decompress: the image decoders and the bundled fallbacks', () => {
+  const native = ['xz', 'bz2', 'zst'] as const;
+
+  /** Two compressed streams back to back, as `cat a.xz b.xz` makes: both decoders must read both. */
+  async function twoStreams(workspace: Workspace, kind: Compressor): Promise<{ data: Buffer; file: string }> {
+    const first = path.join(workspace.dir, 'first');
+    const second = path.join(workspace.dir, 'second');
+    const firstData = Buffer.from('x'.repeat(300_000) + 'first part\n');
+    const secondData = Buffer.concat([randomBytes(200_000), Buffer.from('second part\n')]);
+    await fs.writeFile(first, firstData);
+    await fs.writeFile(second, secondData);
+    compress(kind, first, `${first}.c`);
+    compress(kind, second, `${second}.c`);
+    const file = path.join(workspace.dir, `both.${kind}`);
+    await fs.writeFile(
+      file,
+      Buffer.concat([await fs.readFile(`${first}.c`), await fs.readFile(`${second}.c`)]),
+    );
+    return { data: Buffer.concat([firstData, secondData]), file };
+  }
+
+  async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    return Buffer.concat(parts);
+  }
+
+  /** Runs `work` with a PATH that holds no decoder at all, restoring PATH afterwards. */
+  async function withoutDecodersOnPath<T>(workspace: Workspace, work: () => Promise<T>): Promise<T> {
+    const saved = process.env['PATH'];
+    const empty = path.join(workspace.dir, 'empty-bin');
+    await fs.mkdir(empty, { recursive: true });
+    process.env['PATH'] = empty;
+    try {
+      return await work();
+    } finally {
+      process.env['PATH'] = saved;
+    }
+  }
+
+  it.each(native)('finds the image’s decoder for %s on PATH, and none on a PATH without it', async (kind) => {
+    const program = await findNativeDecoder(kind);
+    expect(program).toBeDefined();
+    expect(path.isAbsolute(program ?? '')).toBe(true);
+    const workspace = await makeWorkspace();
+    expect(await withoutDecodersOnPath(workspace, () => findNativeDecoder(kind))).toBeUndefined();
+  });
+
+  // Node's zstd decoder stops after the first frame, so the bundled fallback is not asked to read two.
+  const decoders = native.flatMap((kind) => [true, false].map((useNative) => [kind, useNative] as const));
+  it.each(decoders.filter(([kind, useNative]) => useNative || kind !== 'zst'))(
+    'decodes every stream of a concatenated %s (image decoder: %s)',
+    async (kind, useNative) => {
+      const workspace = await makeWorkspace();
+      const { data, file } = await twoStreams(workspace, kind);
+      const decoded = await collect(decompress(createReadStream(file), kind, { native: useNative }));
+      expect(decoded.equals(data)).toBe(true);
+    },
+  );
+
+  it.each(native)('unpacks a tar.%s with the bundled decoder when the image has no decoder', async (kind) => {
+    const workspace = await makeWorkspace();
+    const { tree, tarFile } = await buildTar(workspace);
+    const asset = path.join(workspace.dir, `pkg.tar.${kind}`);
+    compress(kind, tarFile, asset);
+    const result = await withoutDecodersOnPath(workspace, () => unpackFile(workspace, asset));
+    expect(result.format).toBe(`tar.${kind}`);
+    await expectTreeUnpacked(workspace, tree);
+  });
+
+  it.each(native)('fails with the decoder’s own message on corrupt %s data', async (kind) => {
+    const workspace = await makeWorkspace();
+    const { file } = await twoStreams(workspace, kind);
+    const bytes = await fs.readFile(file);
+    // Flip bytes well inside the first stream's compressed data (past its header).
+    for (let i = 40; i < 60; i++) bytes[i] = (bytes[i] ?? 0) ^ 0xff;
+    const program = await findNativeDecoder(kind);
+    await expect(collect(decompress(Readable.from([bytes]), kind))).rejects.toThrow(
+      new RegExp(`^${path.basename(program ?? '')} exited with status \\d+`),
+    );
+  });
+
+  it.each(native)('fails on a truncated %s with the image decoder too', async (kind) => {
+    const workspace = await makeWorkspace();
+    const { file } = await twoStreams(workspace, kind);
+    const bytes = await fs.readFile(file);
+    await expect(collect(decompress(Readable.from([bytes.subarray(0, 1000)]), kind))).rejects.toThrow(
+      /exited with status/,
+    );
+  });
+
+  it('passes the body’s own failure on unchanged and stops the decoder', async () => {
+    const workspace = await makeWorkspace();
+    const { file } = await twoStreams(workspace, 'xz');
+    const bytes = await fs.readFile(file);
+    const reset = new Error('socket reset');
+    async function* failing(): AsyncGenerator<Buffer> {
+      yield bytes.subarray(0, 100);
+      throw reset;
+    }
+    await expect(collect(decompress(failing(), 'xz'))).rejects.toBe(reset);
+  });
+
+  it('stops the decoder at once when the consumer stops early, even with the body stalled', async () => {
+    const workspace = await makeWorkspace();
+    const { file } = await twoStreams(workspace, 'zst');
+    // A download that delivered everything but has not ended: only a release (destroy) ends it.
+    const body = new PassThrough();
+    body.write(await fs.readFile(file));
+    let chunks = 0;
+    for await (const chunk of decompress(body, 'zst')) {
+      expect(chunk.length).toBeGreaterThan(0);
+      chunks += 1;
+      break;
+    }
+    expect(chunks).toBe(1);
+    // unpackAsset destroys its input after a stop; the feeder then lets go of it.
+    body.destroy();
+    expect(body.destroyed).toBe(true);
+  });
 });

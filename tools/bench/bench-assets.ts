@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 
@@ -14,10 +14,18 @@ const MiB = 1024 * 1024;
 /** Bump when the recipe changes, so cached assets made by an older recipe are rebuilt. */
 const RECIPE = 1;
 
+/** The formats of the real-executables payload, each installed by the buildpack and by its native tool. */
+export const PAYLOAD_FORMATS = ['tar.gz', 'tar.xz', 'tar.bz2', 'tar.zst', 'zip'] as const;
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
+/** The compressed-tar formats of the peak-RSS assets (raw besides). */
+export const RSS_FORMATS = ['tar.gz', 'tar.xz', 'tar.bz2', 'tar.zst'] as const;
+/** How many small archives the scale measurement builds at most. */
+export const SCALE_ASSETS = 32;
+
 export interface BenchAsset {
   readonly name: string;
   readonly file: string;
-  readonly format: 'tar.gz' | 'raw';
+  readonly format: PayloadFormat | 'raw';
   /** Bytes on the wire. */
   readonly size: number;
   /** Bytes once installed (the sum of the archive's files, or the raw file's size). */
@@ -26,8 +34,8 @@ export interface BenchAsset {
 
 export interface RssAssets {
   readonly sizeMiB: number;
-  readonly raw: BenchAsset;
-  readonly tarGz: BenchAsset;
+  /** The raw file, then a tar of it in each of RSS_FORMATS. */
+  readonly assets: readonly BenchAsset[];
 }
 
 export interface BenchAssets {
@@ -37,6 +45,10 @@ export interface BenchAssets {
   readonly tool: BenchAsset;
   /** Large assets for the peak-RSS measurement, smallest first. */
   readonly rss: readonly RssAssets[];
+  /** Real executables (the Node and esbuild binaries of node_modules), one asset per PAYLOAD_FORMATS. */
+  readonly payload: readonly BenchAsset[];
+  /** SCALE_ASSETS small tar.gz (a few MB each), for how time grows with the number of assets. */
+  readonly small: readonly BenchAsset[];
 }
 
 /** What an archive holds: files of random bytes (incompressible) and of log-like text (about 6:1 in gzip). */
@@ -53,6 +65,7 @@ export async function prepareBenchAssets(
   cacheDir: string,
   rssSizesMiB: readonly number[],
   log: (line: string) => void,
+  executables: readonly string[] = [],
 ): Promise<BenchAssets> {
   const assetsDir = path.join(cacheDir, 'assets');
   const scratch = path.join(cacheDir, 'scratch');
@@ -103,22 +116,105 @@ export async function prepareBenchAssets(
       await writeMixedFile(partial, sizeMiB * MiB);
       return sizeMiB * MiB;
     });
-    const tarGz = await cached(
-      assetsDir,
-      `${rawName}.tar.gz`,
-      'tar.gz',
-      { sizeMiB },
-      log,
-      async (partial) => {
-        // The archive holds the raw asset itself, under its own name.
-        execFileSync('tar', ['-czf', partial, '-C', assetsDir, rawName], { stdio: 'inherit' });
-        return sizeMiB * MiB;
-      },
+    const assets: BenchAsset[] = [raw];
+    for (const format of RSS_FORMATS) {
+      const name = `${rawName}.${format}`;
+      // Fast levels: the measurement is about the decoder's memory, and a 1 GiB xz -6 takes many minutes.
+      assets.push(
+        await cached(assetsDir, name, format, { sizeMiB }, log, async (partial) => {
+          const tarFile = `${partial}.tar`;
+          execFileSync('tar', ['-cf', tarFile, '-C', assetsDir, rawName], { stdio: 'inherit' });
+          compressTar(format, tarFile, partial, 'fast');
+          await rm(tarFile, { force: true });
+          return sizeMiB * MiB;
+        }),
+      );
+    }
+    rss.push({ sizeMiB, assets });
+  }
+
+  const payload: BenchAsset[] = [];
+  if (executables.length > 0) {
+    const src = path.join(scratch, 'payload');
+    let unpacked = 0;
+    const stage = async (): Promise<void> => {
+      await rm(src, { recursive: true, force: true });
+      await mkdir(path.join(src, 'bin'), { recursive: true });
+      for (const file of executables) await copyFile(file, path.join(src, 'bin', path.basename(file)));
+    };
+    for (const file of executables) unpacked += (await stat(file)).size;
+    let staged = false;
+    for (const format of PAYLOAD_FORMATS) {
+      const name = `payload-1.0.0-linux-amd64.${format}`;
+      const spec = { executables: executables.map((file) => path.basename(file)), unpacked };
+      payload.push(
+        await cached(assetsDir, name, format, spec, log, async (partial) => {
+          if (!staged) await stage();
+          staged = true;
+          if (format === 'zip') {
+            execFileSync('zip', ['-q', '-r', '-X', path.resolve(partial), 'bin'], {
+              cwd: src,
+              stdio: 'inherit',
+            });
+          } else {
+            const tarFile = `${partial}.tar`;
+            execFileSync('tar', ['-cf', tarFile, '-C', src, 'bin'], { stdio: 'inherit' });
+            compressTar(format, tarFile, partial, 'default');
+            await rm(tarFile, { force: true });
+          }
+          return unpacked;
+        }),
+      );
+    }
+  }
+
+  const small: BenchAsset[] = [];
+  for (let index = 0; index < SCALE_ASSETS; index++) {
+    const label = `tool${String(index).padStart(2, '0')}`;
+    small.push(
+      await cached(
+        assetsDir,
+        `${label}-1.0.0-linux-amd64.tar.gz`,
+        'tar.gz',
+        { small: 2 },
+        log,
+        async (partial) => {
+          const src = path.join(scratch, label);
+          await rm(src, { recursive: true, force: true });
+          await mkdir(path.join(src, 'bin'), { recursive: true });
+          await writeRandomFile(path.join(src, 'bin', label), 2 * MiB);
+          await writeTextFile(path.join(src, 'README.txt'), 2 * MiB);
+          execFileSync('tar', ['-czf', partial, '-C', src, 'bin', 'README.txt'], { stdio: 'inherit' });
+          await rm(src, { recursive: true, force: true });
+          return 4 * MiB;
+        },
+      ),
     );
-    rss.push({ sizeMiB, raw, tarGz });
   }
   await rm(scratch, { recursive: true, force: true });
-  return { archives, tool, rss };
+  return { archives, tool, rss, payload, small };
+}
+
+/** Compresses a tar file with the real tool, as release pipelines do (defaults, or fast levels). */
+function compressTar(
+  format: PayloadFormat,
+  tarFile: string,
+  output: string,
+  level: 'default' | 'fast',
+): void {
+  const fast = level === 'fast';
+  const commands: Record<Exclude<PayloadFormat, 'zip'>, string[]> = {
+    'tar.gz': ['gzip', '-c', ...(fast ? ['-1'] : [])],
+    'tar.xz': ['xz', '-c', '-T0', fast ? '-1' : '-6'],
+    'tar.bz2': ['bzip2', '-c', fast ? '-1' : '-9'],
+    'tar.zst': ['zstd', '-q', '-c', '-T0', fast ? '-1' : '-3'],
+  };
+  if (format === 'zip') throw new Error('a zip is made from the directory');
+  const [command, ...args] = commands[format];
+  execFileSync('sh', ['-c', '"$0" "$@" > "$OUT"', command ?? 'false', ...args, tarFile], {
+    stdio: 'inherit',
+    env: { ...process.env, OUT: output },
+  });
 }
 
 async function cached(

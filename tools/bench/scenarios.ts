@@ -17,7 +17,13 @@ export interface AppEntry {
 
 /** One repo per asset (so one layer each, as separate tools would be), every release at the same pinned tag. */
 export function benchRepos(assets: BenchAssets): FakeRepo[] {
-  const all = [...assets.archives, assets.tool, ...assets.rss.flatMap((rss) => [rss.raw, rss.tarGz])];
+  const all = [
+    ...assets.archives,
+    assets.tool,
+    ...assets.rss.flatMap((rss) => rss.assets),
+    ...assets.payload,
+    ...assets.small,
+  ];
   return all.map((asset) => ({
     owner: OWNER,
     name: repoNameOf(asset),
@@ -26,7 +32,8 @@ export function benchRepos(assets: BenchAssets): FakeRepo[] {
 }
 
 export function repoNameOf(asset: BenchAsset): string {
-  const kind = asset.format === 'raw' ? '' : '-tgz';
+  const kind =
+    asset.format === 'raw' ? '' : asset.format === 'tar.gz' ? '-tgz' : `-${asset.format.replace('.', '')}`;
   return `${asset.name.replace(/-linux-amd64.*$/, '').replace(/\./g, '-')}${kind}`;
 }
 

@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import type { Compression } from './asset-format.js';
+
+/**
+ * The reference decoders (xz-utils, zstd, bzip2) decode two to ten times faster than the JavaScript and
+ * WebAssembly ones, run beside the buildpack on the other core, and have no one-stream-per-process limit.
+ * Build images usually ship them; when one is missing the caller falls back to the bundled decoder.
+ */
+const PROGRAMS: Partial<Record<Compression, { readonly program: string; readonly args: readonly string[] }>> =
+  {
+    // -d decode, -c to stdout, -q no warnings on stderr; concatenated streams are decoded as one (as tar does).
+    xz: { program: 'xz', args: ['-d', '-c', '-q', '-T1'] },
+    zst: { program: 'zstd', args: ['-d', '-c', '-q'] },
+    bz2: { program: 'bzip2', args: ['-d', '-c', '-q'] },
+  };
+
+/** The decoder's last words, kept for the error message; more would be noise (and memory). */
+const STDERR_LIMIT = 2048;
+
+/** Where each program was found on PATH, looked up once per process and PATH value. */
+const found = new Map<string, Promise<string | undefined>>();
+
+/** The absolute path of the native decoder for `compression`, or undefined when there is none on PATH. */
+export function findNativeDecoder(compression: Compression): Promise<string | undefined> {
+  const spec = PROGRAMS[compression];
+  if (spec === undefined) return Promise.resolve(undefined);
+  const searchPath = process.env['PATH'] ?? '';
+  const key = `${spec.program}\0${searchPath}`;
+  let lookup = found.get(key);
+  if (lookup === undefined) {
+    lookup = findOnPath(spec.program, searchPath);
+    found.set(key, lookup);
+  }
+  return lookup;
+}
+
+async function findOnPath(program: string, searchPath: string): Promise<string | undefined> {
+  for (const dir of searchPath.split(path.delimiter)) {
+    // A relative PATH entry would depend on the working directory: only absolute ones are trusted.
+    if (!path.isAbsolute(dir)) continue;
+    const candidate = path.join(dir, program);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; try the next directory
+    }
+  }
+  return undefined;
+}
+
+/** The native decoder's failure: its exit status and what it said, for the caller's format error. */
+export class NativeDecoderError extends Error {
+  constructor(program: string, status: string, stderr: string) {
+    const said = stderr.trim().replace(/\s+/g, ' ');
+    super(`${path.basename(program)} ${status}${said === '' ? '' : `: ${said}`}`);
+    this.name = 'NativeDecoderError';
+  }
+}
+
+/**
+ * Decodes `source` through `program` (from findNativeDecoder) as a child process: no shell, fixed
+ * arguments, the compressed bytes written to its stdin with backpressure, its stdout yielded as it comes,
+ * stderr kept for the error. Every byte of `source` is read (the caller's hash must see them all). When the
+ * consumer stops early or anything fails, the child is killed and the source released.
+ */
+export async function* nativeDecompress(
+  source: AsyncIterable<Buffer>,
+  compression: Compression,
+  program: string,
+): AsyncGenerator<Buffer> {
+  const spec = PROGRAMS[compression];
+  if (spec === undefined) throw new Error(`no native decoder for ${compression}`);
+  const child = spawn(program, spec.args, { stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+  const exited = once(child, 'close').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
+  const spawned = once(child, 'spawn');
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
+    if (stderr.length < STDERR_LIMIT) stderr = (stderr + text).slice(0, STDERR_LIMIT);
+  });
+  // A write after the child exited fails with EPIPE; the exit status explains it better, so it is kept.
+  let feedError: unknown;
+  child.stdin.on('error', (error) => (feedError ??= error));
+  // The body's own failure (a reset socket) is rethrown unchanged, so the caller can classify it.
+  let sourceFailure: { error: unknown } | undefined;
+  const feeding = (async () => {
+    await spawned;
+    for await (const chunk of source) {
+      if (child.stdin.destroyed) break;
+      if (!child.stdin.write(chunk)) {
+        await drainedOrClosed(child.stdin);
+      }
+    }
+    child.stdin.end();
+  })().catch((error: unknown) => {
+    sourceFailure ??= { error };
+    // The decoder would wait for the rest of its input forever.
+    child.kill('SIGKILL');
+  });
+
+  let finished = false;
+  try {
+    await spawned;
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+    const [{ code, signal }] = await Promise.all([exited, feeding]);
+    if (sourceFailure !== undefined) throw sourceFailure.error;
+    if (code !== 0) {
+      const status = signal === null ? `exited with status ${String(code)}` : `was killed by ${signal}`;
+      throw new NativeDecoderError(program, status, stderr);
+    }
+    // It ended well before reading all of its input: bytes follow the compressed data.
+    if (feedError !== undefined)
+      throw new NativeDecoderError(program, 'stopped before the end of its input', stderr);
+    finished = true;
+  } finally {
+    if (!finished) {
+      child.kill('SIGKILL');
+      child.stdin.destroy();
+      child.stdout.destroy();
+      await exited.catch(() => undefined);
+      // The feeder is not awaited: it may wait on the body, which the caller releases once this returns.
+    }
+  }
+}
+
+/** Resolves when `stream` can take more or has closed (an EPIPE closes it; its error is recorded apart). */
+function drainedOrClosed(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
