@@ -107,7 +107,39 @@ export function checkTokenEnv(raw: unknown): FieldResult<string | undefined> {
         `but is ${describeValue(raw)}. Write e.g. ${example}.`,
     };
   }
+  if (isWellKnownNonSecret(raw)) {
+    return {
+      error:
+        `token_env names ${raw}, a variable the system or the lifecycle sets for another purpose, so its value ` +
+        `would be sent to GitHub as a token. Name the variable that holds your GitHub token, e.g. ${example}, ` +
+        'and pass it to the build (pack build --env MY_GITHUB_TOKEN).',
+    };
+  }
   return { value: raw };
+}
+
+/** Variables that shells, the OS and the CNB lifecycle set for their own purposes: never a GitHub token. */
+const NON_SECRET_VARIABLES = new Set([
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'PWD',
+  'OLDPWD',
+  'SHELL',
+  'TERM',
+  'LANG',
+  'HOSTNAME',
+  'TMPDIR',
+  'TZ',
+  'LD_LIBRARY_PATH',
+  'SERVICE_BINDING_ROOT',
+]);
+const NON_SECRET_PREFIXES = ['CNB_', 'LC_', 'SSL_CERT_', 'BP_GITHUB_ASSETS_'];
+
+function isWellKnownNonSecret(name: string): boolean {
+  const upper = name.toUpperCase();
+  return NON_SECRET_VARIABLES.has(upper) || NON_SECRET_PREFIXES.some((prefix) => upper.startsWith(prefix));
 }
 
 /** `destination`: optional, a relative path that stays inside the layer. */

@@ -133,6 +133,10 @@ describe('token_env', () => {
     ['2TOKEN', 'not starting with a digit'],
     ['$GH_TOKEN', 'but is "$GH_TOKEN" (a string)'],
     [true, 'but is true (a boolean)'],
+    ['PATH', 'token_env names PATH, a variable the system or the lifecycle sets for another purpose'],
+    ['home', 'token_env names home, a variable the system'],
+    ['CNB_LAYERS_DIR', 'would be sent to GitHub as a token'],
+    ['BP_GITHUB_ASSETS_MIRROR', 'Name the variable that holds your GitHub token'],
   ])('refuses %j', (name, fragment) => {
     expect(errorOf(checkTokenEnv(name))).toContain(fragment);
   });
