@@ -2,6 +2,7 @@ import { Readable, pipeline, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Compression } from './asset-format.js';
 import { findNativeDecoder, nativeDecompress } from './native-decoder.js';
+import { decodeZstdFrames } from './zstd-frames.js';
 
 /**
  * zlib's default 16 KiB output chunks cost a callback, a hash update and a write each; 64 KiB chunks halved
@@ -41,7 +42,7 @@ function bundledDecompress(source: AsyncIterable<Buffer>, compression: Compressi
       // Gunzip reads every member of a multi-member gzip (as `gzip -d` does), not just the first.
       return throughTransform(source, zlib.createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES }));
     case 'zst':
-      return throughTransform(source, zlib.createZstdDecompress({ chunkSize: OUTPUT_CHUNK_BYTES }));
+      return decodeZstdFrames(source, () => zlib.createZstdDecompress({ chunkSize: OUTPUT_CHUNK_BYTES }));
     // The pure-JavaScript and WASM decoders load only for the assets that need them: most builds meet
     // gzip alone, and every module evaluated is start-up time paid on each build.
     case 'xz':

@@ -290,9 +290,8 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
     expect(await withoutDecodersOnPath(workspace, () => findNativeDecoder(kind))).toBeUndefined();
   });
 
-  // Node's zstd decoder stops after the first frame, so the bundled fallback is not asked to read two.
   const decoders = native.flatMap((kind) => [true, false].map((useNative) => [kind, useNative] as const));
-  it.each(decoders.filter(([kind, useNative]) => useNative || kind !== 'zst'))(
+  it.each(decoders)(
     'decodes every stream of a concatenated %s (image decoder: %s)',
     async (kind, useNative) => {
       const workspace = await makeWorkspace();
@@ -301,6 +300,51 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
       expect(decoded.equals(data)).toBe(true);
     },
   );
+
+  describe('the bundled zstd decoder, frame by frame', () => {
+    /** zstd's own frames (one with a checksum and content size, one streamed from stdin without either) with a skippable frame between them. */
+    async function framesWithSkippable(workspace: Workspace): Promise<{ data: Buffer; bytes: Buffer }> {
+      const { data, file } = await twoStreams(workspace, 'zst');
+      const third = Buffer.from('third part, streamed\n'.repeat(5000));
+      const streamed = execFileSync('zstd', ['-q', '-c', '--no-check', '-'], { input: third });
+      const skippable = Buffer.alloc(8 + 5);
+      skippable.writeUInt32LE(0x184d2a5e, 0);
+      skippable.writeUInt32LE(5, 4);
+      const bytes = Buffer.concat([await fs.readFile(file), skippable, streamed]);
+      return { data: Buffer.concat([data, third]), bytes };
+    }
+
+    function inChunksOf(bytes: Buffer, size: number): Readable {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+      return Readable.from(chunks);
+    }
+
+    it.each([997, 64 * 1024])(
+      'decodes every frame and skips skippable ones, in %i-byte chunks',
+      async (size) => {
+        const workspace = await makeWorkspace();
+        const { data, bytes } = await framesWithSkippable(workspace);
+        expect(execFileSync('zstd', ['-d', '-c', '-q'], { input: bytes }).equals(data)).toBe(true);
+        const decoded = await collect(decompress(inChunksOf(bytes, size), 'zst', { native: false }));
+        expect(decoded.length).toBe(data.length);
+        expect(decoded.equals(data)).toBe(true);
+      },
+    );
+
+    it('refuses bytes after the last frame that are not a frame, and a frame cut short', async () => {
+      const workspace = await makeWorkspace();
+      const { bytes } = await framesWithSkippable(workspace);
+      const trailing = Buffer.concat([bytes, Buffer.from('<html>')]);
+      await expect(collect(decompress(Readable.from([trailing]), 'zst', { native: false }))).rejects.toThrow(
+        'the bytes after zstd frame 3 are not another zstd frame',
+      );
+      const cut = bytes.subarray(0, bytes.length - 10);
+      await expect(collect(decompress(Readable.from([cut]), 'zst', { native: false }))).rejects.toThrow(
+        'the zstd data ends in the middle of a frame',
+      );
+    });
+  });
 
   it.each(native)('unpacks a tar.%s with the bundled decoder when the image has no decoder', async (kind) => {
     const workspace = await makeWorkspace();

@@ -244,21 +244,22 @@ describe('permanent failures fail at once, in words', () => {
       const hop = /^\/chain\/(\d+)/.exec(req.url ?? '')?.[1];
       res.writeHead(302, { location: hop === undefined ? location : `/chain/${Number(hop) + 1}` }).end();
     });
+    // Each attempt starts only when awaited: a refusal that came before its turn would be an unhandled rejection.
     const cases = [
-      [download(`${server.url}/chain/0`, server.url), 'more than 5 redirects'],
-      [download(`${server.url}/file`, server.url), 'a redirect to a file:// URL, refused'],
-      [download(`${server.url}/loop/a`, server.url), 'a redirect loop'],
+      [() => download(`${server.url}/chain/0`, server.url), 'more than 5 redirects'],
+      [() => download(`${server.url}/file`, server.url), 'a redirect to a file:// URL, refused'],
+      [() => download(`${server.url}/loop/a`, server.url), 'a redirect loop'],
       [
-        client(`${server.url}/file`).resolveRelease({ owner: 'o', name: 'r', tag: 'v1', token }),
+        () => client(`${server.url}/file`).resolveRelease({ owner: 'o', name: 'r', tag: 'v1', token }),
         'a redirect to a file:// URL',
       ],
       [
-        client(`${server.url}/loop`).resolveRelease({ owner: 'o', name: 'r', tag: 'v1', token }),
+        () => client(`${server.url}/loop`).resolveRelease({ owner: 'o', name: 'r', tag: 'v1', token }),
         'a redirect loop',
       ],
     ] as const;
     for (const [attempt, words] of cases) {
-      const error = await failure(attempt);
+      const error = await failure(attempt());
       expect(error.message).toContain(words);
       expect(error.message).toMatch(/after 1 attempt/);
     }

@@ -118,7 +118,11 @@ describe('npm run pin on the demo app', () => {
     const text = await readFile(path.join(app, 'project.toml'), 'utf8');
     expect(text.startsWith(HEAD)).toBe(true);
     expect(text.endsWith(TAIL)).toBe(true);
+    // Seven entries name one asset for every platform; fd's has no asset, so each platform has its own pin.
     expect(text.match(/^sha256 = "[0-9a-f]{64}"$/gm)).toHaveLength(7);
+    expect(text).toMatch(
+      /repo = "sharkdp\/fd"\ntag = "[^"]+"\nsha256 = \{ "linux\/amd64" = "[0-9a-f]{64}", "linux\/arm64" = "[0-9a-f]{64}" \}\n/,
+    );
     // The entries that followed the latest release now name it.
     expect(text).toMatch(/repo = "stedolan\/jq"\nasset = "jq-linux64"\ntag = "jq-1\.6"\n/);
     expect(text).toMatch(/repo = "BtbN\/FFmpeg-Builds"\n[^[]*tag = "latest"\n/);
@@ -127,13 +131,13 @@ describe('npm run pin on the demo app', () => {
     const cold = await build(app, state, { BP_GITHUB_ASSETS_REQUIRE_CHECKSUM: 'true' });
     expect(cold.build?.code, cold.build?.output).toBe(0);
     expect(cold.build?.output.match(/verified against the sha256 pinned in the configuration/g)).toHaveLength(
-      7,
+      8,
     );
 
     github.resetRequests();
     const rebuild = await build(app, state, { BP_GITHUB_ASSETS_REQUIRE_CHECKSUM: 'true' });
     expect(rebuild.build?.code, rebuild.build?.output).toBe(0);
-    expect(rebuild.build?.output.match(/Reusing layer: configuration unchanged/g)).toHaveLength(7);
+    expect(rebuild.build?.output.match(/Reusing layer: configuration unchanged/g)).toHaveLength(8);
     expect(github.requests).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { list } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stripToolFor } from '../../scripts/_sea.mjs';
 import {
   CODE_CACHE_REJECTED,
   EM_AARCH64,
@@ -141,6 +142,12 @@ describe('executable size', () => {
       const run = join(platformRoot(arch), 'bin', 'run');
       const symbols = hasSymbolTable(run);
       skipWhen(skip, symbols === null, 'readelf (binutils) is not installed');
+      const stripPackage = arch === 'arm64' ? 'binutils-aarch64-linux-gnu' : 'binutils-x86-64-linux-gnu';
+      skipWhen(
+        skip,
+        stripToolFor(arch) === null,
+        `no strip for ${arch} here: apt-get install ${stripPackage}`,
+      );
       expect(symbols).toBe(false);
     },
   );
