@@ -20,7 +20,7 @@ export async function* decodeZstdFrames(
       const magic = await input.read(4);
       const value = magic.readUInt32LE(0);
       if ((value & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-        yield* nothingFrom(input.pass((await input.read(4)).readUInt32LE(0)));
+        await skip(input.pass((await input.read(4)).readUInt32LE(0)));
         continue;
       }
       if (value !== FRAME_MAGIC) {
@@ -71,8 +71,8 @@ async function* frameBytes(input: ByteReader, magic: Buffer): AsyncGenerator<Buf
   if (hasChecksum) yield await input.read(4);
 }
 
-async function* nothingFrom(bytes: AsyncIterable<Buffer>): AsyncGenerator<never> {
-  for await (const _ of bytes);
+async function skip(bytes: AsyncIterable<Buffer>): Promise<void> {
+  for await (const chunk of bytes) void chunk;
 }
 
 /** Pull-based reads of exact byte counts from a stream of chunks. */
