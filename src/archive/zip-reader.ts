@@ -1,7 +1,8 @@
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
+import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline as pipe } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import unzipper from 'unzipper';
@@ -22,6 +23,11 @@ const FILE_TYPES: ReadonlyMap<number, readonly [ArchiveEntryType, string]> = new
 ]);
 const STORED = 0;
 const DEFLATED = 8;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const LOCAL_HEADER_SIZE = 30;
+/** Reads of the spooled file and inflated chunks: as in decompress.ts, fewer and larger chunks cost less. */
+const READ_CHUNK_BYTES = 256 * 1024;
+const INFLATE_CHUNK_BYTES = 64 * 1024;
 const MSDOS_DIRECTORY = 0x10;
 /** Longer than any path a system accepts; a symlink "target" beyond it is not one. */
 const MAX_LINK_TARGET = 4096;
@@ -42,6 +48,7 @@ export async function readZip(
   const spoolDirectory = await fs.mkdtemp(path.join(options.tempDir, 'zip-'));
   const spoolPath = path.join(spoolDirectory, 'asset.zip');
   const openStreams = new Set<ReadStream>();
+  let headers: FileHandle | undefined;
   const formatError = (problem: string, cause?: unknown): ArchiveFormatError =>
     new ArchiveFormatError(options.assetName, 'zip', problem, cause === undefined ? undefined : { cause });
   try {
@@ -50,18 +57,32 @@ export async function readZip(
       createWriteStream(spoolPath, { flags: 'wx' }),
     );
     const spoolSize = (await fs.stat(spoolPath)).size;
-    const directory = await unzipper.Open.custom({
-      size: () => Promise.resolve(spoolSize),
-      stream: (offset: number, length?: number) => {
-        // unzipper leaves some of these unread; they are all closed below, success or not.
+    const handle = await fs.open(spoolPath);
+    headers = handle;
+    const spool: Spool = {
+      size: spoolSize,
+      // unzipper leaves some of these unread; they are all closed below, success or not.
+      read: (start, end, highWaterMark) => {
         const stream = createReadStream(spoolPath, {
-          start: offset,
-          ...(length === undefined ? {} : { end: offset + length }),
+          start,
+          ...(end === undefined ? {} : { end }),
+          ...(highWaterMark === undefined ? {} : { highWaterMark }),
         });
         openStreams.add(stream);
         stream.once('close', () => openStreams.delete(stream));
         return stream;
       },
+      header: async (offset) => {
+        const header = Buffer.alloc(LOCAL_HEADER_SIZE);
+        const { bytesRead } = await handle.read(header, 0, LOCAL_HEADER_SIZE, offset);
+        return header.subarray(0, bytesRead);
+      },
+    };
+    // unzipper reads the central directory (zip64 included); the members' data is read below.
+    const directory = await unzipper.Open.custom({
+      size: () => Promise.resolve(spoolSize),
+      stream: (offset: number, length?: number) =>
+        spool.read(offset, length === undefined ? undefined : offset + length, undefined),
     }).catch((error: unknown) => {
       throw formatError(`its central directory cannot be read (${messageOf(error)})`, error);
     });
@@ -73,9 +94,10 @@ export async function readZip(
             'only stored and deflated members are supported',
         );
       }
-      await writer.writeMember(await fromZip(file, formatError));
+      await writer.writeMember(await fromZip(file, spool, formatError));
     }
   } finally {
+    await headers?.close();
     await Promise.all(
       [...openStreams].map(async (stream) => {
         stream.destroy();
@@ -86,17 +108,23 @@ export async function readZip(
   }
 }
 
-async function fromZip(
-  file: ZipFile,
-  formatError: (problem: string, cause?: unknown) => ArchiveFormatError,
-): Promise<ArchiveEntry> {
+/** The spooled zip: its size, ranges of it as streams, and the fixed part of a local header. */
+interface Spool {
+  readonly size: number;
+  read(start: number, end: number | undefined, highWaterMark: number | undefined): ReadStream;
+  header(offset: number): Promise<Buffer>;
+}
+
+type FormatError = (problem: string, cause?: unknown) => ArchiveFormatError;
+
+async function fromZip(file: ZipFile, spool: Spool, formatError: FormatError): Promise<ArchiveEntry> {
   const unixMode = UNIX_HOSTS.has(file.versionMadeBy >> 8) ? file.externalFileAttributes >>> 16 : 0;
   const looksLikeDirectory = file.path.endsWith('/') || (file.externalFileAttributes & MSDOS_DIRECTORY) !== 0;
   const [type, kind] =
     FILE_TYPES.get(unixMode & 0o170000) ??
     (looksLikeDirectory ? ['directory', 'Directory'] : ['file', 'File']);
   const mode = (unixMode & 0o7777) !== 0 ? unixMode & 0o7777 : type === 'directory' ? 0o755 : 0o644;
-  const content = (): AsyncIterable<Buffer> => checkedData(file, formatError);
+  const content = (): AsyncIterable<Buffer> => checkedData(file, spool, formatError);
   let linkTarget: string | undefined;
   if (type === 'symlink') {
     // A zip stores a symlink's target as the member's data.
@@ -113,14 +141,11 @@ async function fromZip(
 }
 
 /** The member's inflated data, failing at the end if it does not match the directory's CRC-32 and size. */
-async function* checkedData(
-  file: ZipFile,
-  formatError: (problem: string, cause?: unknown) => ArchiveFormatError,
-): AsyncGenerator<Buffer> {
+async function* checkedData(file: ZipFile, spool: Spool, formatError: FormatError): AsyncGenerator<Buffer> {
   let crc = 0;
   let size = 0;
   try {
-    for await (const chunk of file.stream() as AsyncIterable<Buffer>) {
+    for await (const chunk of await memberData(file, spool, formatError)) {
       crc = zlib.crc32(chunk, crc);
       size += chunk.length;
       yield chunk;
@@ -132,4 +157,33 @@ async function* checkedData(
   if (size !== file.uncompressedSize || crc >>> 0 !== file.crc32 >>> 0) {
     throw formatError(`the member ${quotePath(file.path)} is corrupt (its CRC-32 or size does not match)`);
   }
+}
+
+/**
+ * The member's data, read straight from the spooled file: its local header gives where the data starts (the
+ * name and extra field there may differ in length from the central directory's), and the central directory
+ * gives how many bytes it has. One read stream and one inflater per member, in large chunks; unzipper's own
+ * member stream copies every chunk into a growing buffer and inflates in 16 KiB steps.
+ */
+async function memberData(
+  file: ZipFile,
+  spool: Spool,
+  formatError: FormatError,
+): Promise<AsyncIterable<Buffer>> {
+  const offset = file.offsetToLocalFileHeader;
+  const header = await spool.header(offset);
+  if (header.length < LOCAL_HEADER_SIZE || header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
+    throw formatError(
+      `the member ${quotePath(file.path)} has no local header where the central directory says`,
+    );
+  }
+  const start = offset + LOCAL_HEADER_SIZE + header.readUInt16LE(26) + header.readUInt16LE(28);
+  if (start + file.compressedSize > spool.size) {
+    throw formatError(`the member ${quotePath(file.path)} runs past the end of the file`);
+  }
+  if (file.compressedSize === 0) return Readable.from([]);
+  const stored = spool.read(start, start + file.compressedSize - 1, READ_CHUNK_BYTES);
+  if (file.compressionMethod === STORED) return stored;
+  // pipeline destroys both sides when either fails or the consumer stops early.
+  return pipe(stored, zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }), () => undefined);
 }

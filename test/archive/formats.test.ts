@@ -111,6 +111,46 @@ describe('unpackAsset: archives, told apart by content', () => {
     expect(await fs.readdir(workspace.tempDir)).toEqual([]);
   });
 
+  // Members are read from the spooled file at the offsets the central directory gives, past local headers
+  // whose extra fields differ from the directory's (Info-ZIP's default timestamps) and zip64 records.
+  it.each([
+    ['with extra fields that differ between local and central headers', []],
+    ['in zip64 format (zip -fz)', ['-fz']],
+  ])('unpacks an Info-ZIP zip %s', async (_, flags) => {
+    const workspace = await makeWorkspace();
+    const tree = await writeSourceTree(path.join(workspace.dir, 'src'));
+    const asset = path.join(workspace.dir, 'pkg.zip');
+    run('zip', ['-q', '-r', '-y', ...flags, asset, 'pkg-1.0'], tree.dir);
+    const result = await unpackFile(workspace, asset);
+    expect(result.format).toBe('zip');
+    expect(result.files).toEqual(expectedFiles(tree));
+    await expectTreeUnpacked(workspace, tree);
+  });
+
+  it('refuses a member whose local header is not where the central directory says', async () => {
+    const workspace = await makeWorkspace();
+    const tree = await writeSourceTree(path.join(workspace.dir, 'src'));
+    const asset = path.join(workspace.dir, 'pkg.zip');
+    run('zip', ['-q', '-r', '-y', asset, 'pkg-1.0'], tree.dir);
+    const bytes = await fs.readFile(asset);
+    // The second member's local header signature (the first one tells the format), found through the
+    // central directory: the end record gives where it starts, each entry is 46 bytes plus three lengths.
+    const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const directory = bytes.readUInt32LE(end + 16);
+    const firstEntry =
+      46 +
+      bytes.readUInt16LE(directory + 28) +
+      bytes.readUInt16LE(directory + 30) +
+      bytes.readUInt16LE(directory + 32);
+    const second = bytes.readUInt32LE(directory + firstEntry + 42);
+    expect(bytes.readUInt32LE(second)).toBe(0x04034b50);
+    bytes.writeUInt32LE(0x12345678, second);
+    await expect(unpackBytes(workspace, 'pkg.zip', bytes)).rejects.toThrow(
+      /has no local header where the central directory says/,
+    );
+    await expect(unpackBytes(workspace, 'pkg.zip', bytes)).rejects.toBeInstanceOf(ArchiveFormatError);
+  });
+
   it('unpacks an empty zip (only an end-of-central-directory record)', async () => {
     const workspace = await makeWorkspace();
     const result = await unpackBytes(workspace, 'empty.zip', rawZip([]));
