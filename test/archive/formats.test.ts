@@ -133,16 +133,17 @@ describe('unpackAsset: archives, told apart by content', () => {
     const asset = path.join(workspace.dir, 'pkg.zip');
     run('zip', ['-q', '-r', '-y', asset, 'pkg-1.0'], tree.dir);
     const bytes = await fs.readFile(asset);
-    // The second member's local header signature (the first one tells the format), found through the
-    // central directory: the end record gives where it starts, each entry is 46 bytes plus three lengths.
+    // The local header of a member with data, other than the first (whose signature tells the format),
+    // found through the central directory: the end record gives where it starts; each entry is 46 bytes
+    // plus three lengths, with the uncompressed size at 24 and the local header's offset at 42.
     const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    const directory = bytes.readUInt32LE(end + 16);
-    const firstEntry =
-      46 +
-      bytes.readUInt16LE(directory + 28) +
-      bytes.readUInt16LE(directory + 30) +
-      bytes.readUInt16LE(directory + 32);
-    const second = bytes.readUInt32LE(directory + firstEntry + 42);
+    let second = 0;
+    for (let entry = bytes.readUInt32LE(end + 16); second === 0 && entry < end;) {
+      const offset = bytes.readUInt32LE(entry + 42);
+      if (offset !== 0 && bytes.readUInt32LE(entry + 24) > 0) second = offset;
+      entry +=
+        46 + bytes.readUInt16LE(entry + 28) + bytes.readUInt16LE(entry + 30) + bytes.readUInt16LE(entry + 32);
+    }
     expect(bytes.readUInt32LE(second)).toBe(0x04034b50);
     bytes.writeUInt32LE(0x12345678, second);
     await expect(unpackBytes(workspace, 'pkg.zip', bytes)).rejects.toThrow(
