@@ -9,8 +9,13 @@ import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ERROR_BODY_CAP, readCapped } from './bounded-read.js';
 import { accessAdvice, DownloadError, type Credential } from './errors.js';
-import { createDispatcher, displayUrl, networkErrorCode } from './http-dispatcher.js';
-import { describeNetworkFailure, networkAttemptFailure, PermanentFailure } from './network-failure.js';
+import { createDispatcher, displayUrl } from './http-dispatcher.js';
+import {
+  describeNetworkFailure,
+  networkAttemptFailure,
+  networkErrorCode,
+  PermanentFailure,
+} from './network-failure.js';
 import {
   authorizationFor,
   redirectTarget,

@@ -113,13 +113,3 @@ export function displayUrl(url: string | URL): string {
     return '(invalid URL)';
   }
 }
-
-/** The error code of a network failure, looking through `cause` chains (fetch wraps them in TypeError). */
-export function networkErrorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = current.cause;
-  }
-  return undefined;
-}

@@ -1,5 +1,4 @@
 import { BuildpackError } from '../errors.js';
-import { networkErrorCode } from './http-dispatcher.js';
 import type { AttemptFailure } from './retry-policy.js';
 
 /** A request that got no answer, in words: what happened, whether another try can help, what to do. */
@@ -102,4 +101,14 @@ function hostOf(url: URL | string): string {
   } catch {
     return 'the host';
   }
+}
+
+/** The error code of a network failure, looking through `cause` chains (fetch wraps them in TypeError). */
+export function networkErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = current.cause;
+  }
+  return undefined;
 }

@@ -2,7 +2,6 @@ import type { AssetEntry } from '../config/asset-entry.js';
 import { pinnedSha256 } from '../config/platform-pin.js';
 import { Layer, type LayerTypes } from '../layers/layer.js';
 import { requestDigest, type LayerRecord } from '../layers/layer-record.js';
-import { installLayer } from './install-layer.js';
 import type { LayerContext, LayerOutcome, LayerPlan } from './layer-plan.js';
 import {
   fetchRelease,
@@ -43,6 +42,9 @@ export async function provideLayer(plan: LayerPlan, context: LayerContext): Prom
     return keepLayer(plan, layer, record, context);
   }
   const installable = await refetchUnchanged(plan, releases, services.github, context);
+  // The install stack (downloads, undici, archive readers, picking, verification) is evaluated only here,
+  // so a rebuild that reuses every layer never pays for it in time or memory.
+  const { installLayer } = await import('./install-layer.js');
   return installLayer(plan, layer, installable, digest, services, context);
 }
 
