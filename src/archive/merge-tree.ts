@@ -40,7 +40,9 @@ async function mergeDirectory(
   source: MergeSource,
 ): Promise<void> {
   const entries: Dirent[] = await fs.readdir(from, { withFileTypes: true });
-  entries.sort((left, right) => left.name.localeCompare(right.name));
+  // By code unit, not localeCompare: the order must not depend on the build's locale, and ICU's collation
+  // data is megabytes of the executable that nothing else here reads.
+  entries.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
   for (const entry of entries) {
     const name = relative === '' ? entry.name : `${relative}/${entry.name}`;
     const sourcePath = path.join(from, entry.name);
