@@ -42,7 +42,10 @@ function bundledDecompress(source: AsyncIterable<Buffer>, compression: Compressi
       // Gunzip reads every member of a multi-member gzip (as `gzip -d` does), not just the first.
       return throughTransform(source, zlib.createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES }));
     case 'zst':
-      return decodeZstdFrames(source, () => zlib.createZstdDecompress({ chunkSize: OUTPUT_CHUNK_BYTES }));
+      // Node's zstd decoder stops at the end of the first frame: each frame gets its own.
+      return decodeZstdFrames(source, (frame) =>
+        throughTransform(frame, zlib.createZstdDecompress({ chunkSize: OUTPUT_CHUNK_BYTES })),
+      );
     // The pure-JavaScript and WASM decoders load only for the assets that need them: most builds meet
     // gzip alone, and every module evaluated is start-up time paid on each build.
     case 'xz':

@@ -1,8 +1,7 @@
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline as pipe } from 'node:stream';
+import { Readable, pipeline as pipe } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import unzipper from 'unzipper';

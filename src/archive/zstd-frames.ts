@@ -1,7 +1,5 @@
-import { Readable, pipeline, type Transform } from 'node:stream';
-
 /**
- * Decodes every frame of a zstd stream, one fresh `newDecoder()` per frame.
+ * Decodes every frame of a zstd stream, each through its own `decodeFrame` (a fresh decoder per frame).
  *
  * A .zst file may hold several frames one after another (RFC 8878 §3.1: `cat a.zst b.zst`, pzstd's output,
  * skippable frames carrying metadata), and `zstd -d` decodes them all. Node's zstd stream decoder stops at the
@@ -12,7 +10,7 @@ import { Readable, pipeline, type Transform } from 'node:stream';
  */
 export async function* decodeZstdFrames(
   source: AsyncIterable<Buffer>,
-  newDecoder: () => Transform,
+  decodeFrame: (frame: AsyncIterable<Buffer>) => AsyncIterable<Buffer>,
 ): AsyncGenerator<Buffer> {
   const input = new ByteReader(source[Symbol.asyncIterator]());
   try {
@@ -30,8 +28,7 @@ export async function* decodeZstdFrames(
             : `the bytes after zstd frame ${frames} are not another zstd frame`,
         );
       }
-      // pipeline destroys both sides when either fails or the consumer stops early.
-      yield* pipeline(Readable.from(frameBytes(input, magic)), newDecoder(), () => undefined);
+      yield* decodeFrame(frameBytes(input, magic));
       frames += 1;
     }
   } finally {
