@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseCommandLine } from '../../scripts/_cli.mjs';
 import { startFakeGitHub, type FakeGitHub } from '../fake-github/index.js';
 import { runLifecycle, type LifecycleResult } from '../lifecycle/lifecycle.js';
-import { PAYLOAD_FORMATS, prepareBenchAssets, type BenchAsset } from './bench-assets.js';
+import { PAYLOAD_FORMATS, prepareBenchAssets, type BenchAsset, type PayloadFormat } from './bench-assets.js';
 import { allOf, atMost, formatGoal, type GoalCheck } from './goals.js';
 import { defaultRssMethod, describeRssMethod, makeMeteredBuildpack, type RssMethod } from './peak-rss.js';
 import { benchRepos, entryFor, TAG, writeApp, type AppEntry } from './scenarios.js';
@@ -23,6 +23,8 @@ interface Options {
   readonly buildpackDir: string;
   readonly only: ReadonlySet<Measurement>;
   readonly concurrency: readonly number[];
+  /** The formats of the per-format comparison. */
+  readonly formats: readonly PayloadFormat[];
 }
 
 const MEASUREMENTS = ['several', 'large', 'formats', 'scale', 'warm', 'detect', 'rss'] as const;
@@ -61,6 +63,7 @@ the same assets from a GitHub look-alike on 127.0.0.1, and checks the figures ag
   --cache DIR        where the generated assets are kept between runs (default .bench)
   --buildpack DIR    the built buildpack (default .)
   --only LIST        measure only some of: several,large,formats,scale,warm,detect,rss (default all)
+  --formats LIST     the formats of the per-format comparison (default all: ${PAYLOAD_FORMATS.join(',')})
   --concurrency LIST also build the app of 1 with BP_GITHUB_ASSETS_CONCURRENCY set to each value (e.g. 1,2,4,8)
   -h, --help         this text`;
 
@@ -78,6 +81,7 @@ function readOptions(): Options {
         buildpack: { type: 'string', default: '.' },
         only: { type: 'string' },
         concurrency: { type: 'string' },
+        formats: { type: 'string' },
       },
     },
     USAGE,
@@ -106,21 +110,27 @@ function readOptions(): Options {
     quick,
     cacheDir: path.resolve(values.cache),
     buildpackDir: path.resolve(values.buildpack),
-    only: readOnly(values.only),
+    only: new Set(readNames('only', values.only, MEASUREMENTS)),
     concurrency: (values.concurrency ?? '')
       .split(',')
       .filter((value) => value !== '')
       .map((value) => count('concurrency', value, 4, 64)),
+    formats: readNames('formats', values.formats, PAYLOAD_FORMATS),
   };
 }
 
-function readOnly(raw: string | undefined): ReadonlySet<Measurement> {
-  if (raw === undefined) return new Set(MEASUREMENTS);
+/** A comma-separated list of names, each one of `allowed`; all of them when the flag is not given. */
+function readNames<Name extends string>(
+  flag: string,
+  raw: string | undefined,
+  allowed: readonly Name[],
+): Name[] {
+  if (raw === undefined) return [...allowed];
   const names = raw.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => !(MEASUREMENTS as readonly string[]).includes(name));
+  const unknown = names.filter((name) => !(allowed as readonly string[]).includes(name));
   if (unknown.length > 0)
-    throw new Error(`--only takes ${MEASUREMENTS.join(',')}; unknown: ${unknown.join(',')}`);
-  return new Set(names as Measurement[]);
+    throw new Error(`--${flag} takes ${allowed.join(',')}; unknown: ${unknown.join(',')}`);
+  return names as Name[];
 }
 
 async function main(): Promise<number> {
@@ -210,7 +220,9 @@ async function main(): Promise<number> {
         `\n2b. One asset of real executables per format, cold (${executables.map((file) => path.basename(file)).join(', ')}: ${(first.unpackedBytes / MB).toFixed(1)} MB unpacked), ${options.coldRounds} round(s)`,
       );
       console.log('   format    wire MB   buildpack ms   native ms   ratio   native tool');
-      for (const asset of assets.payload) {
+      for (const asset of assets.payload.filter((payload) =>
+        (options.formats as readonly string[]).includes(payload.format),
+      )) {
         const entries = [entryFor(asset)];
         const app = await writeApp(path.join(work, 'apps', `format-${asset.format}`), entries);
         const result = await compareCold(bench, app, entries, options.coldRounds, ['sequential']);
