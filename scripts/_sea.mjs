@@ -66,7 +66,10 @@ export async function writeSeaBlob({ generator, bundle, blobPath, useCodeCache }
     ...SEA_RUNTIME_OPTIONS,
   };
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
-  const [command, ...args] = [generator, '--experimental-sea-config', configPath].flat();
+  // The code cache is only accepted by a V8 started with the flags it was made under, so the generator runs
+  // with the executable's own flags (--single-threaded changes the flag hash; without it every start prints
+  // "Code cache data rejected" and compiles from source).
+  const [command, ...args] = [generator, ...SEA_EXEC_ARGV, '--experimental-sea-config', configPath].flat();
   const result = spawnSync(command, args, { encoding: 'utf8' });
   if (result.status !== 0) {
     const shown = [command, ...args].join(' ');
