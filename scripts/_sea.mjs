@@ -38,12 +38,17 @@ export const EMULATOR = {
  * - `--single-threaded`: no V8 background threads. Their compiler and marking work is small here, but each
  *   thread kept a malloc arena of its own (16 MB resident in one of them); peak RSS 5-10 MB lower at no cost
  *   in time on 2 cores.
+ * - `--liftoff-only`: undici's HTTP parser (llhttp, WebAssembly) stays with V8's baseline compiler. Its tier-up
+ *   to TurboFan, on the first download, compiled one huge state-machine function: a 25 MB spike of compiler
+ *   memory that set every build's peak RSS (116-120 MB at 256 MiB, 90-93 without), and main-thread time.
+ *   Parsing headers is all llhttp does per response (bodies pass through as slices), so nothing got slower.
  */
 export const SEA_EXEC_ARGV = [
   '--max-semi-space-size=1',
   '--max-old-space-size=128',
   '--initial-old-space-size=32',
   '--single-threaded',
+  '--liftoff-only',
 ];
 
 /**
