@@ -22,6 +22,13 @@ const PROGRAMS: Partial<Record<Compression, { readonly program: string; readonly
     bz2: { program: 'bzip2', args: ['-d', '-c', '-q'] },
   };
 
+/**
+ * The decoder's output is handed on in chunks of at least this size. bzip2 writes 4 KiB at a time, and each
+ * read of the pipe becoming a chunk of its own meant sixteen times the buffers, stream callbacks and tar
+ * parser calls per byte of the other formats, and a larger heap (peak RSS 105 MB against 91 at 256 MiB).
+ */
+const OUTPUT_CHUNK_BYTES = 64 * 1024;
+
 /** The decoder's last words, kept for the error message; more would be noise (and memory). */
 const STDERR_LIMIT = 2048;
 
@@ -113,7 +120,7 @@ export async function* nativeDecompress(
   let finished = false;
   try {
     await spawned;
-    for await (const chunk of child.stdout) yield chunk as Buffer;
+    yield* inChunksOfAtLeast(child.stdout as AsyncIterable<Buffer>, OUTPUT_CHUNK_BYTES);
     const [{ code, signal }] = await Promise.all([exited, feeding]);
     if (sourceFailure !== undefined) throw sourceFailure.error;
     if (code !== 0) {
@@ -133,6 +140,26 @@ export async function* nativeDecompress(
       // The feeder is not awaited: it may wait on the body, which the caller releases once this returns.
     }
   }
+}
+
+/** `source` again, small chunks joined until there are at least `size` bytes (the last one may be shorter). */
+async function* inChunksOfAtLeast(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of source) {
+    if (pendingBytes === 0 && chunk.length >= size) {
+      yield chunk;
+      continue;
+    }
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (pendingBytes >= size) {
+      yield Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
 }
 
 /** Resolves when `stream` can take more or has closed (an EPIPE closes it; its error is recorded apart). */

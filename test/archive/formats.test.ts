@@ -342,6 +342,20 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
     },
   );
 
+  it('hands on bzip2’s output in chunks of 64 KiB or more, although bzip2 writes 4 KiB at a time', async () => {
+    const workspace = await makeWorkspace();
+    const { data, file } = await twoStreams(workspace, 'bz2');
+    const sizes: number[] = [];
+    const parts: Buffer[] = [];
+    for await (const chunk of decompress(createReadStream(file), 'bz2', { native: true })) {
+      sizes.push(chunk.length);
+      parts.push(chunk);
+    }
+    expect(Buffer.concat(parts).equals(data)).toBe(true);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(sizes.slice(0, -1).every((size) => size >= 64 * 1024)).toBe(true);
+  });
+
   describe('the bundled zstd decoder, frame by frame', () => {
     /** zstd's own frames (one with a checksum and content size, one streamed from stdin without either) with a skippable frame between them. */
     async function framesWithSkippable(workspace: Workspace): Promise<{ data: Buffer; bytes: Buffer }> {
