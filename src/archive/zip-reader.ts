@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import unzipper from 'unzipper';
 import { BuildpackError } from '../errors.js';
 import type { ArchiveEntry, ArchiveEntryType } from './archive-entry.js';
+import { ZLIB_OUTPUT_CHUNK_BYTES } from './decompress.js';
 import { ArchiveFormatError, messageOf, quotePath } from './archive-errors.js';
 import type { EntryWriter } from './entry-writer.js';
 
@@ -24,9 +25,8 @@ const STORED = 0;
 const DEFLATED = 8;
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
-/** Reads of the spooled file and inflated chunks: as in decompress.ts, fewer and larger chunks cost less. */
+/** Reads of the spooled file: as with the inflated chunks (decompress.ts), fewer and larger cost less. */
 const READ_CHUNK_BYTES = 256 * 1024;
-const INFLATE_CHUNK_BYTES = 64 * 1024;
 const MSDOS_DIRECTORY = 0x10;
 /** Longer than any path a system accepts; a symlink "target" beyond it is not one. */
 const MAX_LINK_TARGET = 4096;
@@ -184,5 +184,5 @@ async function memberData(
   const stored = spool.read(start, start + file.compressedSize - 1, READ_CHUNK_BYTES);
   if (file.compressionMethod === STORED) return stored;
   // pipeline destroys both sides when either fails or the consumer stops early.
-  return pipe(stored, zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }), () => undefined);
+  return pipe(stored, zlib.createInflateRaw({ chunkSize: ZLIB_OUTPUT_CHUNK_BYTES }), () => undefined);
 }

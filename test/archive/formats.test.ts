@@ -356,6 +356,19 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
     expect(sizes.slice(0, -1).every((size) => size >= 16 * 1024)).toBe(true);
   });
 
+  it('hands on gzip’s output in chunks of more than 64 KiB (each one is a round trip to the thread pool)', async () => {
+    const workspace = await makeWorkspace();
+    const { data, file } = await twoStreams(workspace, 'gz');
+    const sizes: number[] = [];
+    const parts: Buffer[] = [];
+    for await (const chunk of decompress(createReadStream(file), 'gz')) {
+      sizes.push(chunk.length);
+      parts.push(chunk);
+    }
+    expect(Buffer.concat(parts).equals(data)).toBe(true);
+    expect(Math.max(...sizes)).toBeGreaterThan(64 * 1024);
+  });
+
   describe('the bundled zstd decoder, frame by frame', () => {
     /** zstd's own frames (one with a checksum and content size, one streamed from stdin without either) with a skippable frame between them. */
     async function framesWithSkippable(workspace: Workspace): Promise<{ data: Buffer; bytes: Buffer }> {
