@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { request as httpRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ERROR_BODY_CAP, readCapped } from './bounded-read.js';
@@ -203,7 +203,12 @@ async function attemptDownload<T>(
     const authorization = authorizationFor(url, credential);
     if (authorization !== undefined) headers['authorization'] = authorization;
     const began = performance.now();
-    const response = await httpRequest(url, { method: 'GET', headers, dispatcher });
+    const response = await dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers,
+    });
     const ms = Math.round(performance.now() - began);
     logger.debug(
       `GET ${displayUrl(url)} answered ${response.statusCode} in ${ms} ms (attempt ${attempt}${authorization === undefined ? '' : ', with credentials'}).`,

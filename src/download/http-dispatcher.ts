@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { RetryOptions } from './retry-policy.js';
+import { EnvHttpProxyAgent } from './undici-parts.js';
 
 export interface TrustOptions {
   /**

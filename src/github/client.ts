@@ -1,15 +1,9 @@
 import { Octokit } from '@octokit/rest';
 import { RequestError } from '@octokit/request-error';
-import {
-  fetch as undiciFetch,
-  Headers,
-  Response,
-  type Dispatcher,
-  type RequestInfo,
-  type RequestInit,
-} from 'undici';
+import type { Dispatcher, RequestInfo, RequestInit } from 'undici';
 import { ERROR_BODY_CAP, readCapped, ReadLimitExceeded } from '../download/bounded-read.js';
 import { createDispatcher } from '../download/http-dispatcher.js';
+import { fetch as undiciFetch, Headers, Response } from '../download/undici-parts.js';
 import { describeNetworkFailure, networkAttemptFailure } from '../download/network-failure.js';
 import { redirectTarget, RedirectRefused, REDIRECT_STATUS, tokenFor } from '../download/redirects.js';
 import { withRetries, type AttemptFailure, type RetryOptions } from '../download/retry-policy.js';
