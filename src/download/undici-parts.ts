@@ -1,14 +1,10 @@
+// The parts of undici the buildpack uses, loaded module by module. The package's index also evaluates the
+// mock agents, cookies, WebSocket, EventSource, the cache and the other pools: about 35 ms of CPU on every
+// build that downloads (BENCHMARKS.md, issue 13's fourth pass). undici has no exports map, so these paths
+// are public; a release that moves one fails the bundling and the type check, not a user's build.
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import api from 'undici/lib/api/index.js';
-
-/**
- * The parts of undici the buildpack uses, loaded module by module rather than through the package's index,
- * which also evaluates the mock agents, cookies, WebSocket, EventSource, the cache and the other pools: about
- * 35 ms of CPU on every build that downloads, against the single-digit milliseconds of a loopback download's
- * first request. undici has no exports map, so these paths are public; a release that moves one fails the
- * bundling, not a build.
- */
 
 // What the index does for every dispatcher: request() serves the downloads, and connect() the CONNECT
 // tunnels a ProxyAgent opens to reach https:// hosts through HTTPS_PROXY.

@@ -1,10 +1,14 @@
 /**
  * A company CA, made here with openssl: an HTTPS look-alike signed by it is trusted through each way a
  * platform hands a CA over (SSL_CERT_FILE, SSL_CERT_DIR, a ca-certificates binding, NODE_EXTRA_CA_CERTS),
- * and without it the failure is immediate and says what to do. DNS failures are immediate too.
+ * also through a company proxy, and without it the failure is immediate and says what to do. DNS failures
+ * are immediate too.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadAsset } from '../../src/download/download-asset.js';
@@ -102,6 +106,40 @@ describe('certificates the way the platform gives them', () => {
       expect((await resolveAndDownload(trust())).equals(BODY)).toBe(true);
     });
   }
+
+  it('tunnels the API look-up and the download through HTTPS_PROXY (CONNECT), trusting the CA inside', async () => {
+    const tunnels: string[] = [];
+    const proxy = http.createServer((_request, response) => response.writeHead(405).end());
+    proxy.on('connect', (request: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      const target = request.url ?? '';
+      tunnels.push(target);
+      const [host, port] = target.split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+    const saved = names.map((name) => [name, process.env[name]] as const);
+    for (const name of names) delete process.env[name];
+    process.env['HTTPS_PROXY'] = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      expect((await resolveAndDownload({ env: { SSL_CERT_FILE: caPath } })).equals(BODY)).toBe(true);
+      expect(tunnels.length).toBeGreaterThan(0);
+      expect(new Set(tunnels)).toEqual(new Set([server.url.replace('https://', '')]));
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
 
   const debianBundle = '/etc/ssl/certs/ca-certificates.crt';
   it.skipIf(!existsSync(debianBundle))(
