@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { downloadAsset } from '../../src/download/download-asset.js';
 import { DownloadError } from '../../src/download/errors.js';
 import {
@@ -123,19 +123,15 @@ describe('certificates the way the platform gives them', () => {
       client.on('error', () => upstream.destroy());
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
-    const saved = names.map((name) => [name, process.env[name]] as const);
-    for (const name of names) delete process.env[name];
-    process.env['HTTPS_PROXY'] = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    for (const name of ['https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'])
+      vi.stubEnv(name, undefined);
+    vi.stubEnv('HTTPS_PROXY', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
     try {
       expect((await resolveAndDownload({ env: { SSL_CERT_FILE: caPath } })).equals(BODY)).toBe(true);
       expect(tunnels.length).toBeGreaterThan(0);
       expect(new Set(tunnels)).toEqual(new Set([server.url.replace('https://', '')]));
     } finally {
-      for (const [name, value] of saved) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
+      vi.unstubAllEnvs();
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
     }
