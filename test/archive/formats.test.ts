@@ -304,10 +304,15 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
     return { data: Buffer.concat([firstData, secondData]), file };
   }
 
-  async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  /** The decoded bytes, and the size of each chunk they came in. */
+  async function collectChunks(chunks: AsyncIterable<Buffer>): Promise<{ data: Buffer; sizes: number[] }> {
     const parts: Buffer[] = [];
     for await (const chunk of chunks) parts.push(chunk);
-    return Buffer.concat(parts);
+    return { data: Buffer.concat(parts), sizes: parts.map((part) => part.length) };
+  }
+
+  async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+    return (await collectChunks(chunks)).data;
   }
 
   /** Runs `work` with a PATH that holds no decoder at all, restoring PATH afterwards. */
@@ -345,13 +350,9 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
   it('hands on bzip2’s output in chunks of 16 KiB or more, although bzip2 writes 4 KiB at a time', async () => {
     const workspace = await makeWorkspace();
     const { data, file } = await twoStreams(workspace, 'bz2');
-    const sizes: number[] = [];
-    const parts: Buffer[] = [];
-    for await (const chunk of decompress(createReadStream(file), 'bz2', { native: true })) {
-      sizes.push(chunk.length);
-      parts.push(chunk);
-    }
-    expect(Buffer.concat(parts).equals(data)).toBe(true);
+    const decoded = await collectChunks(decompress(createReadStream(file), 'bz2', { native: true }));
+    expect(decoded.data.equals(data)).toBe(true);
+    const sizes = decoded.sizes;
     expect(sizes.length).toBeGreaterThan(1);
     expect(sizes.slice(0, -1).every((size) => size >= 16 * 1024)).toBe(true);
   });
@@ -359,14 +360,9 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
   it('hands on gzip’s output in chunks of more than 64 KiB (each one is a round trip to the thread pool)', async () => {
     const workspace = await makeWorkspace();
     const { data, file } = await twoStreams(workspace, 'gz');
-    const sizes: number[] = [];
-    const parts: Buffer[] = [];
-    for await (const chunk of decompress(createReadStream(file), 'gz')) {
-      sizes.push(chunk.length);
-      parts.push(chunk);
-    }
-    expect(Buffer.concat(parts).equals(data)).toBe(true);
-    expect(Math.max(...sizes)).toBeGreaterThan(64 * 1024);
+    const decoded = await collectChunks(decompress(createReadStream(file), 'gz'));
+    expect(decoded.data.equals(data)).toBe(true);
+    expect(Math.max(...decoded.sizes)).toBeGreaterThan(64 * 1024);
   });
 
   describe('the bundled zstd decoder, frame by frame', () => {
