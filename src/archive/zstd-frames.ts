@@ -48,10 +48,12 @@ async function* frameBytes(input: ByteReader, magic: Buffer): AsyncGenerator<Buf
   const flags = descriptor[0] ?? 0;
   if ((flags & 0x08) !== 0) throw new Error('a zstd frame header sets its reserved bit: the data is corrupt');
   const singleSegment = (flags & 0x20) !== 0;
-  const windowSize = singleSegment ? 0 : 1;
-  const dictionarySize = [0, 1, 2, 4][flags & 0x03] ?? 0;
-  const contentSizeSize = [singleSegment ? 1 : 0, 2, 4, 8][flags >> 6] ?? 0;
-  const headerRest = windowSize + dictionarySize + contentSizeSize;
+  // The byte lengths of the header's optional fields (RFC 8878 §3.1.1.1): Window_Descriptor,
+  // Dictionary_ID and Frame_Content_Size.
+  const windowDescriptorBytes = singleSegment ? 0 : 1;
+  const dictionaryIdBytes = [0, 1, 2, 4][flags & 0x03] ?? 0;
+  const contentSizeBytes = [singleSegment ? 1 : 0, 2, 4, 8][flags >> 6] ?? 0;
+  const headerRest = windowDescriptorBytes + dictionaryIdBytes + contentSizeBytes;
   if (headerRest > 0) yield await input.read(headerRest);
   for (let last = false; !last;) {
     const blockHeader = await input.read(3);
