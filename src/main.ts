@@ -5,6 +5,7 @@
  */
 // First: re-executes without the app's NODE_* settings before anything else loads.
 import './cnb/node-settings-guard.js';
+import os from 'node:os';
 import path from 'node:path';
 import { BuildpackError } from './errors.js';
 import { writeBuildPlan } from './cnb/build-plan.js';
@@ -15,8 +16,13 @@ import { readPlatformEnv, readServiceBindings, type EnvLookup } from './cnb/plat
 import { createLogger, type Logger } from './log/logger.js';
 import { detect } from './detect.js';
 import { debugLogging } from './settings.js';
+import { threadPoolSize } from './thread-pool.js';
 
 const DETECT_FAIL = 100;
+
+// libuv reads this when its pool starts, at the first asynchronous file, zlib or crypto call: here, before
+// main() makes any. The guard above has removed any UV_* setting of the app's, so this one is ours alone.
+process.env['UV_THREADPOOL_SIZE'] = String(threadPoolSize(os.availableParallelism()));
 
 async function main(): Promise<number> {
   const phase = [process.argv0, process.argv[1] ?? '']

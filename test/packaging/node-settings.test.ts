@@ -5,12 +5,15 @@
  * checked with a real CA in the certificate tests), so here it only must not disturb anything.
  */
 import { existsSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { runLifecycle } from '../../tools/lifecycle/lifecycle.js';
 import { useSeededGitHub } from '../helpers/seeded-github.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { threadPoolSize } from '../../src/thread-pool.js';
 
 const MARKER = 'PRELOAD RAN INSIDE THE BUILDPACK';
 
@@ -77,5 +80,56 @@ describe('Node.js settings in the build environment', () => {
     expect(output).not.toContain('Cannot find module');
     expect(existsSync(path.join(withSettings.app, 'preload-ran'))).toBe(false);
     expect(await imageSummary(withSettings.result.image)).toEqual(await imageSummary(plain.result.image));
+  });
+});
+
+/** The pid of a running bin/build whose arguments mention `marker` (its state dir), if there is one. */
+async function findBuildProcess(marker: string): Promise<string | undefined> {
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (argv[0]?.endsWith('/bin/build') === true && argv.some((arg) => arg.includes(marker))) return pid;
+  }
+  return undefined;
+}
+
+/** How many of the process's threads are libuv's pool (libuv names them libuv-worker). */
+async function countPoolThreads(pid: string): Promise<number> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
+  const names = await Promise.all(
+    tasks.map((task) => readFile(`/proc/${pid}/task/${task}/comm`, 'utf8').catch(() => '')),
+  );
+  return names.filter((name) => name.trim() === 'libuv-worker').length;
+}
+
+describe('libuv thread pool', () => {
+  it('has one thread per core (2 to 4), whatever UV_THREADPOOL_SIZE the app sets', async () => {
+    // The download stalls for a while, so the build is caught with its pool running.
+    setup.github.faults.add({
+      match: '/',
+      origin: 'storage',
+      kind: { type: 'delay', ms: 1500, phase: 'body', afterBytes: 1 },
+    });
+    const stateDir = await tempDir('state-');
+    const building = runLifecycle({
+      buildpackDir: setup.buildpackDir,
+      appDir: await appWithPreloads(setup.seeds.entries.youtubedr),
+      stateDir,
+      env: { BP_GITHUB_API_URL: setup.github.apiUrl, UV_THREADPOOL_SIZE: '1' },
+    });
+    let finished = false;
+    const settle = (): void => {
+      finished = true;
+    };
+    building.then(settle, settle);
+    let threads = 0;
+    while (!finished && threads === 0) {
+      await sleep(20);
+      const pid = await findBuildProcess(stateDir);
+      if (pid !== undefined) threads = await countPoolThreads(pid);
+    }
+    const result = await building;
+    expect(result.build?.code, result.build?.output).toBe(0);
+    expect(threads).toBe(threadPoolSize(os.availableParallelism()));
   });
 });
