@@ -1,13 +1,11 @@
 /** `npm run bench`: the buildpack against curl | tar; USAGE below says what it does and takes. */
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommandLine } from '../../scripts/_cli.mjs';
-import { startFakeGitHub, type FakeGitHub } from '../fake-github/index.js';
+import { sha256File, startFakeGitHub, type FakeGitHub } from '../fake-github/index.js';
 import { runLifecycle, type LifecycleResult } from '../lifecycle/lifecycle.js';
 import { PAYLOAD_FORMATS, prepareBenchAssets, type BenchAsset, type PayloadFormat } from './bench-assets.js';
 import { allOf, atMost, formatGoal, type GoalCheck } from './goals.js';
@@ -715,10 +713,9 @@ async function printMachine(buildpackDir: string): Promise<void> {
   );
   // Which binary the figures belong to.
   const executable = await realpath(path.join(buildpackDir, 'bin', 'build'));
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(executable), hash);
+  const sha256 = await sha256File(executable);
   const built = (await stat(executable)).mtime.toISOString();
-  console.log(`  executable    ${executable}, sha256 ${hash.digest('hex').slice(0, 12)}, written ${built}`);
+  console.log(`  executable    ${executable}, sha256 ${sha256.slice(0, 12)}, written ${built}`);
   console.log(`  servers       GitHub look-alike (API + storage) in this process, on 127.0.0.1`);
   console.log(`  load average  ${formatLoad()} (1, 5, 15 min; other work on the machine skews every figure)`);
 }

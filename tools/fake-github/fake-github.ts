@@ -514,7 +514,8 @@ async function storeReleases(repos: readonly FakeRepo[]): Promise<StoredRelease[
   return stored;
 }
 
-function sha256File(file: string): Promise<string> {
+/** The sha256 of a file's bytes, in hex (the look-alike's `digest` fields; the bench names its executable with it). */
+export function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     createReadStream(file)
