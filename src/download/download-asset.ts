@@ -9,6 +9,7 @@ import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ERROR_BODY_CAP, readCapped } from './bounded-read.js';
 import { accessAdvice, DownloadError, type Credential } from './errors.js';
+import { headerValue, type HeaderRecord } from './header-value.js';
 import { createDispatcher, displayUrl } from './http-dispatcher.js';
 import {
   describeNetworkFailure,
@@ -144,7 +145,7 @@ function scopeCredentials(
 class HttpStatusFailure extends Error {
   constructor(
     readonly status: number,
-    readonly headers: Readonly<Record<string, string | string[] | undefined>>,
+    readonly headers: HeaderRecord,
     readonly url: string,
     readonly reason: string | undefined,
   ) {
@@ -420,14 +421,6 @@ function downloadError(error: unknown, attempts: number, request: DownloadReques
   }
   const failure = describeNetworkFailure(error, url);
   return new DownloadError({ ...base, code: failure.words, advice: failure.advice }, { cause: error });
-}
-
-function headerValue(
-  headers: Readonly<Record<string, string | string[] | undefined>>,
-  name: string,
-): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** GitHub's `message` from an error body (read up to a cap), or a short plain-text body; at most 200 characters. */

@@ -15,12 +15,3 @@ declare module 'undici/lib/api/index.js' {
   const api: Readonly<Record<string, unknown>>;
   export = api;
 }
-declare module 'undici/lib/web/fetch/index.js' {
-  export { fetch } from 'undici';
-}
-declare module 'undici/lib/web/fetch/headers.js' {
-  export { Headers } from 'undici';
-}
-declare module 'undici/lib/web/fetch/response.js' {
-  export { Response } from 'undici';
-}

@@ -11,6 +11,3 @@ import api from 'undici/lib/api/index.js';
 Object.assign(Dispatcher.prototype, api);
 
 export { EnvHttpProxyAgent };
-export { fetch } from 'undici/lib/web/fetch/index.js';
-export { Headers } from 'undici/lib/web/fetch/headers.js';
-export { Response } from 'undici/lib/web/fetch/response.js';

@@ -1,14 +1,14 @@
 import { Octokit } from '@octokit/rest';
 import { RequestError } from '@octokit/request-error';
-import type { Dispatcher, RequestInfo, RequestInit } from 'undici';
-import { ERROR_BODY_CAP, readCapped, ReadLimitExceeded } from '../download/bounded-read.js';
+import type { Dispatcher } from 'undici';
+import { readCapped, ReadLimitExceeded } from '../download/bounded-read.js';
 import { createDispatcher } from '../download/http-dispatcher.js';
-import { fetch as undiciFetch, Headers, Response } from '../download/undici-parts.js';
 import { describeNetworkFailure, networkAttemptFailure } from '../download/network-failure.js';
-import { redirectTarget, RedirectRefused, REDIRECT_STATUS, tokenFor } from '../download/redirects.js';
+import { RedirectRefused, tokenFor } from '../download/redirects.js';
 import { withRetries, type AttemptFailure, type RetryOptions } from '../download/retry-policy.js';
 import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { apiFetch } from './api-fetch.js';
 import {
   GitHubApiError,
   ReleaseNotFoundError,
@@ -91,7 +91,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     userAgent: options.userAgent,
     // The client writes its own debug lines, as sentences; octokit's request log would repeat them as codes.
     log: { debug: ignore, info: ignore, warn: ignore, error: ignore },
-    request: { fetch: apiFetch(apiOrigin, dispatcher) },
+    // apiFetch has the members of fetch's Response that octokit reads (api-fetch.ts), not all of them.
+    request: { fetch: apiFetch(apiOrigin, dispatcher) as unknown as typeof fetch },
   });
 
   /** One look-up with retries. The answer is read here, with a cap, so a body that breaks off is retried. */
@@ -289,36 +290,6 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       );
       return answer.kind === 'found' ? answer.data : undefined;
     },
-  };
-}
-
-/**
- * undici's fetch on the shared connection pool, following redirects by the one redirect policy: the token
- * goes to the configured API origin only (a redirect elsewhere loses it for good), http(s) only, no loops.
- * Error answers are cut to a cap before octokit reads them.
- */
-function apiFetch(apiOrigin: string, dispatcher: Dispatcher) {
-  return async (input: RequestInfo, init?: RequestInit): Promise<Response> => {
-    const headers = new Headers(init?.headers as Record<string, string> | undefined);
-    const visited: URL[] = [];
-    let url = new URL(input instanceof URL ? input.href : typeof input === 'string' ? input : input.url);
-    for (;;) {
-      visited.push(url);
-      if (url.origin !== apiOrigin) headers.delete('authorization');
-      const response = await undiciFetch(url, { ...init, headers, redirect: 'manual', dispatcher });
-      if (REDIRECT_STATUS.has(response.status)) {
-        await response.body?.cancel();
-        url = redirectTarget(url, response.headers.get('location') ?? undefined, visited);
-        continue;
-      }
-      if (response.status < 400 || response.body === null) return response;
-      const capped = await readCapped(response.body, ERROR_BODY_CAP, 'truncate');
-      return new Response(capped, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
-    }
   };
 }
 

@@ -1,0 +1,109 @@
+/**
+ * The `fetch` octokit calls, made on undici's request() over the build's connection pool instead of undici's
+ * fetch. fetch builds the WHATWG objects (Request, Headers, Response, web streams) around every exchange and
+ * loads Node's web-stream modules to do it: 15-25 ms of a build's start for the one look-up most builds make
+ * (BENCHMARKS.md, issue 13's sixth pass). octokit reads only what ApiAnswer has: the status, the final URL,
+ * the headers (iterated, and get()), and the body, as a stream (the client sets parseSuccessResponseBody
+ * false) or through text() / arrayBuffer() for error answers.
+ */
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { ERROR_BODY_CAP, readCapped } from '../download/bounded-read.js';
+import { headerValue, type HeaderRecord } from '../download/header-value.js';
+import { redirectTarget, REDIRECT_STATUS } from '../download/redirects.js';
+
+/** What octokit passes to fetch: its headers are a plain object of strings. */
+export interface ApiFetchInit {
+  readonly method?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly body?: string | undefined;
+  readonly signal?: AbortSignal | null | undefined;
+}
+
+/** The answer's headers as octokit reads them: iterated as [name, value] pairs, and get() by name. */
+export class AnswerHeaders implements Iterable<[string, string]> {
+  constructor(private readonly headers: HeaderRecord) {}
+
+  get(name: string): string | null {
+    return headerValue(this.headers, name.toLowerCase()) ?? null;
+  }
+
+  *[Symbol.iterator](): Iterator<[string, string]> {
+    for (const [name, value] of Object.entries(this.headers)) {
+      if (value !== undefined) yield [name, Array.isArray(value) ? value.join(', ') : value];
+    }
+  }
+}
+
+/** An answer with the members of a fetch Response that octokit and the client use. */
+export class ApiAnswer {
+  readonly headers: AnswerHeaders;
+  readonly statusText = '';
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    headers: HeaderRecord,
+    /** The stream of a success; an error answer's first ERROR_BODY_CAP bytes, read already. */
+    readonly body: Readable | Buffer,
+  ) {
+    this.headers = new AnswerHeaders(headers);
+  }
+
+  async text(): Promise<string> {
+    return (await this.bytes()).toString('utf8');
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  private bytes(): Promise<Buffer> {
+    return Buffer.isBuffer(this.body)
+      ? Promise.resolve(this.body)
+      : readCapped(this.body, ERROR_BODY_CAP, 'truncate');
+  }
+}
+
+/**
+ * octokit's fetch, following redirects by the one redirect policy: the token goes to the configured API
+ * origin only (a redirect elsewhere loses it for good), http(s) only, no loops. Error answers are cut to a
+ * cap before octokit reads them. Network failures are thrown as undici raised them; octokit wraps them.
+ */
+export function apiFetch(apiOrigin: string, dispatcher: Dispatcher) {
+  return async (input: string | URL, init: ApiFetchInit = {}): Promise<ApiAnswer> => {
+    let headers: Readonly<Record<string, string>> = init.headers ?? {};
+    const visited: URL[] = [];
+    let url = new URL(input);
+    for (;;) {
+      visited.push(url);
+      // Dropped for the rest of the chain, even if a later hop comes back to the API origin.
+      if (url.origin !== apiOrigin) headers = withoutAuthorization(headers);
+      const response = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers,
+        body: init.body ?? null,
+        ...(init.signal ? { signal: init.signal } : {}),
+      });
+      if (REDIRECT_STATUS.has(response.statusCode)) {
+        await response.body.dump();
+        url = redirectTarget(url, headerValue(response.headers, 'location'), visited);
+        continue;
+      }
+      const body =
+        response.statusCode < 400
+          ? response.body
+          : await readCapped(response.body, ERROR_BODY_CAP, 'truncate');
+      return new ApiAnswer(url.href, response.statusCode, response.headers, body);
+    }
+  };
+}
+
+function withoutAuthorization(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
+  );
+}
