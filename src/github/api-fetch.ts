@@ -6,7 +6,8 @@
  * the headers (iterated, and get()), and the body, as a stream (the client sets parseSuccessResponseBody
  * false) or through text() / arrayBuffer() for error answers.
  */
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { ERROR_BODY_CAP, readCapped } from '../download/bounded-read.js';
 import { headerValue, type HeaderRecord } from '../download/header-value.js';
@@ -67,13 +68,21 @@ export class ApiAnswer {
 }
 
 /**
+ * Asked for, as fetch does: a release of a few hundred assets is hundreds of KB of JSON, a tenth of that
+ * compressed. Not deflate, which servers send in two framings. The caps apply to the decoded bytes, so a
+ * small answer cannot inflate past them.
+ */
+const ACCEPT_ENCODING = 'gzip, br';
+
+/**
  * octokit's fetch, following redirects by the one redirect policy: the token goes to the configured API
- * origin only (a redirect elsewhere loses it for good), http(s) only, no loops. Error answers are cut to a
- * cap before octokit reads them. Network failures are thrown as undici raised them; octokit wraps them.
+ * origin only (a redirect elsewhere loses it for good), http(s) only, no loops. Answers come compressed and
+ * are decoded here. Error answers are cut to a cap before octokit reads them. Network failures are thrown
+ * as undici raised them; octokit wraps them.
  */
 export function apiFetch(apiOrigin: string, dispatcher: Dispatcher) {
   return async (input: string | URL, init: ApiFetchInit = {}): Promise<ApiAnswer> => {
-    let headers: Readonly<Record<string, string>> = init.headers ?? {};
+    let headers: Readonly<Record<string, string>> = { 'accept-encoding': ACCEPT_ENCODING, ...init.headers };
     const visited: URL[] = [];
     let url = new URL(input);
     for (;;) {
@@ -93,10 +102,9 @@ export function apiFetch(apiOrigin: string, dispatcher: Dispatcher) {
         url = redirectTarget(url, headerValue(response.headers, 'location'), visited);
         continue;
       }
+      const decoded = decode(response.body, headerValue(response.headers, 'content-encoding'));
       const body =
-        response.statusCode < 400
-          ? response.body
-          : await readCapped(response.body, ERROR_BODY_CAP, 'truncate');
+        response.statusCode < 400 ? decoded : await readCapped(decoded, ERROR_BODY_CAP, 'truncate');
       return new ApiAnswer(url.href, response.statusCode, response.headers, body);
     }
   };
@@ -106,4 +114,23 @@ function withoutAuthorization(headers: Readonly<Record<string, string>>): Record
   return Object.fromEntries(
     Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
   );
+}
+
+/** The body decoded by its Content-Encoding; one this client did not ask for is passed on as it came. */
+function decode(body: Readable, encoding: string | undefined): Readable {
+  const decoder = decoderFor(encoding?.trim().toLowerCase());
+  // pipeline() destroys the decoder with the body's error (a connection that breaks off), so reading it fails.
+  return decoder === undefined ? body : pipeline(body, decoder, () => undefined);
+}
+
+function decoderFor(encoding: string | undefined): Transform | undefined {
+  switch (encoding) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
 }

@@ -3,11 +3,16 @@
  * redirect and token rules, caps and retries are covered through the client (client.test.ts,
  * hostile-network.test.ts).
  */
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
-import { apiFetch } from '../../src/github/api-fetch.js';
-import { startServer, type TestServer } from '../download/test-server.js';
 import { readCapped } from '../../src/download/bounded-read.js';
+import { apiFetch } from '../../src/github/api-fetch.js';
+import { createGitHubClient } from '../../src/github/client.js';
+import { GitHubApiError } from '../../src/github/errors.js';
+import { failure } from '../helpers/failure.js';
+import { startServer, type TestServer } from '../download/test-server.js';
+import { fastRetry, recordingLogger } from './helpers.js';
 
 let server: TestServer | undefined;
 const dispatcher = new Agent();
@@ -69,5 +74,48 @@ describe('apiFetch', () => {
     });
     expect(answer.url).toBe(`${server.url}/repositories/42`);
     expect(server.requests.map((request) => request.authorization)).toEqual(['Bearer t', 'Bearer t']);
+  });
+
+  for (const [encoding, compress] of [
+    ['gzip', gzipSync],
+    ['br', brotliCompressSync],
+  ] as const) {
+    it(`asks for compressed answers and decodes ${encoding}, on success and on error`, async () => {
+      const seen: (string | undefined)[] = [];
+      server = await startServer((req, res) => {
+        seen.push(req.headers['accept-encoding']);
+        res.writeHead(req.url === '/fine' ? 200 : 404, {
+          'content-type': 'application/json',
+          'content-encoding': encoding,
+        });
+        res.end(compress(JSON.stringify({ message: req.url === '/fine' ? 'a release' : 'Not Found' })));
+      });
+      const fetch = apiFetch(server.url, dispatcher);
+      expect(JSON.parse(await (await fetch(`${server.url}/fine`)).text())).toEqual({ message: 'a release' });
+      expect(JSON.parse(await (await fetch(`${server.url}/gone`)).text())).toEqual({ message: 'Not Found' });
+      expect(seen).toEqual(['gzip, br', 'gzip, br']);
+    });
+  }
+
+  it('caps the decoded answer, so a small compressed answer cannot inflate past the cap', async () => {
+    const inflated = `{"id":1,"tag_name":"v1","assets":[${'{"name":"x"},'.repeat(400_000)}{}]}`;
+    const wire = gzipSync(inflated);
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(wire);
+    });
+    expect(wire.length).toBeLessThan((1024 * 1024) / 10);
+    const client = createGitHubClient({
+      apiUrl: server.url,
+      logger: recordingLogger().logger,
+      retry: fastRetry,
+      userAgent: 'test',
+      maxAnswerBytes: 1024 * 1024,
+    });
+    const error = await failure(
+      client.resolveRelease({ owner: 'o', name: 'r', tag: 'v1', token: undefined }),
+    );
+    expect(error).toBeInstanceOf(GitHubApiError);
+    expect(error.message).toContain('the answer is larger than 1 MiB');
   });
 });
