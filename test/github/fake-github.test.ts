@@ -1,3 +1,5 @@
+import { get, type IncomingMessage } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
 import { makeTempDir, writeAssetFile } from './helpers.js';
@@ -28,6 +30,23 @@ describe('fake GitHub', () => {
   afterEach(async () => {
     await gh.close();
     await cleanup();
+  });
+
+  it('gzips API answers for a client that asks, as GitHub does, and only for it', async () => {
+    const answer = (headers: Record<string, string>) =>
+      new Promise<{ response: IncomingMessage; body: Buffer }>((resolve, reject) => {
+        get(`${gh.apiUrl}/repos/o/r/releases/tags/v1.4.0`, { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ response, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const plain = await answer({});
+    expect(plain.response.headers['content-encoding']).toBeUndefined();
+    const gzipped = await answer({ 'accept-encoding': 'gzip, br' });
+    expect(gzipped.response.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.body.length).toBeLessThan(plain.body.length);
+    expect(gunzipSync(gzipped.body).equals(plain.body)).toBe(true);
   });
 
   it('paginates the release list with a Link header', async () => {

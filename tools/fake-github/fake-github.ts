@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { FaultRegistry, type FaultKind, type FaultOrigin, type Faults } from './faults.js';
 import { compress } from 'snappyjs';
 import type { FakeAttestation, FakeRepo, StoredAsset, StoredRelease } from './model.js';
-import { jsonReply, notFound, sendReply, type Reply } from './reply.js';
+import { compressedIfAsked, jsonReply, notFound, sendReply, type Reply } from './reply.js';
 
 export interface FakeGitHubOptions {
   readonly repos: readonly FakeRepo[];
@@ -99,7 +99,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     try {
       const fault = faults.take(origin, method, url.pathname);
       const reply =
-        statusFault(fault) ?? (origin === 'api' ? await routeApi(req, url) : routeStorage(req, url));
+        statusFault(fault) ??
+        (origin === 'api'
+          ? compressedIfAsked(await routeApi(req, url), req.headers['accept-encoding'])
+          : routeStorage(req, url));
       await sendReply(res, reply, fault, closing.signal, method === 'HEAD');
     } catch (error) {
       if (!res.headersSent) {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import type { FaultKind } from './faults.js';
 
 /** What a route answers, before faults are applied; bodies from files are streamed. */
@@ -15,6 +16,20 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     body: Buffer.from(JSON.stringify(value)),
+  };
+}
+
+/**
+ * GitHub's API sends its JSON gzipped to a client that asks (Accept-Encoding: gzip), as the real one does;
+ * asset downloads come as they are. Faults then act on the compressed bytes, as on a real network.
+ */
+export function compressedIfAsked(reply: Reply, acceptEncoding: string | undefined): Reply {
+  const json = reply.headers['content-type']?.startsWith('application/json') === true;
+  if (!json || !Buffer.isBuffer(reply.body) || !/\bgzip\b/.test(acceptEncoding ?? '')) return reply;
+  return {
+    ...reply,
+    headers: { ...reply.headers, 'content-encoding': 'gzip', vary: 'Accept-Encoding' },
+    body: gzipSync(reply.body),
   };
 }
 
