@@ -2,10 +2,9 @@
  * The `fetch` octokit calls, made on undici's request() over the build's connection pool instead of undici's
  * fetch. fetch builds the WHATWG objects (Request, Headers, Response, web streams) around every exchange and
  * loads its own modules to do it: a tar.zst build reached its decoder about 13 ms sooner without it, and a
- * first look-up in plain Node took 13 ms against 38-43 (BENCHMARKS.md, issue 13's sixth pass). octokit reads only what ApiAnswer has: the status, the final URL,
- * the headers (iterated, and get()), and the body, as a stream (the client sets parseSuccessResponseBody
- * false) or through text() / arrayBuffer() for error answers.
- */
+ * first look-up in plain Node took 13 ms against 38-43 (BENCHMARKS.md, issue 13's sixth pass). octokit
+ * reads only what ApiAnswer has: the status, the final URL, the headers (iterated, and get()), and the body,
+ * as a stream (the client sets parseSuccessResponseBody false) or through text() / arrayBuffer(). */
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
@@ -47,6 +46,8 @@ export class ApiAnswer {
     headers: HeaderRecord,
     /** The stream of a success; an error answer's first ERROR_BODY_CAP bytes, read already. */
     readonly body: Readable | Buffer,
+    /** Past this many bytes, reading a success's stream through text() or arrayBuffer() fails. */
+    private readonly maxBytes: number,
   ) {
     this.headers = new AnswerHeaders(headers);
   }
@@ -63,7 +64,7 @@ export class ApiAnswer {
   private bytes(): Promise<Buffer> {
     return Buffer.isBuffer(this.body)
       ? Promise.resolve(this.body)
-      : readCapped(this.body, ERROR_BODY_CAP, 'truncate');
+      : readCapped(this.body, this.maxBytes, 'refuse');
   }
 }
 
@@ -77,10 +78,11 @@ const ACCEPT_ENCODING = 'gzip, br';
 /**
  * octokit's fetch, following redirects by the one redirect policy: the token goes to the configured API
  * origin only (a redirect elsewhere loses it for good), http(s) only, no loops. Answers come compressed and
- * are decoded here. Error answers are cut to a cap before octokit reads them. Network failures are thrown
- * as undici raised them; octokit wraps them.
+ * are decoded here. Error answers are cut to ERROR_BODY_CAP before octokit reads them; other answers read
+ * as a whole are refused past `maxAnswerBytes`. Network failures are thrown as undici raised them; octokit
+ * wraps them.
  */
-export function apiFetch(apiOrigin: string, dispatcher: Dispatcher) {
+export function apiFetch(apiOrigin: string, dispatcher: Dispatcher, maxAnswerBytes: number) {
   return async (input: string | URL, init: ApiFetchInit = {}): Promise<ApiAnswer> => {
     let headers: Readonly<Record<string, string>> = { 'accept-encoding': ACCEPT_ENCODING, ...init.headers };
     const visited: URL[] = [];
@@ -105,7 +107,7 @@ export function apiFetch(apiOrigin: string, dispatcher: Dispatcher) {
       const decoded = decode(response.body, headerValue(response.headers, 'content-encoding'));
       const body =
         response.statusCode < 400 ? decoded : await readCapped(decoded, ERROR_BODY_CAP, 'truncate');
-      return new ApiAnswer(url.href, response.statusCode, response.headers, body);
+      return new ApiAnswer(url.href, response.statusCode, response.headers, body, maxAnswerBytes);
     }
   };
 }

@@ -92,7 +92,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     // The client writes its own debug lines, as sentences; octokit's request log would repeat them as codes.
     log: { debug: ignore, info: ignore, warn: ignore, error: ignore },
     // apiFetch has the members of fetch's Response that octokit reads (api-fetch.ts), not all of them.
-    request: { fetch: apiFetch(apiOrigin, dispatcher) as unknown as typeof fetch },
+    request: { fetch: apiFetch(apiOrigin, dispatcher, maxAnswerBytes) as unknown as typeof fetch },
   });
 
   /** One look-up with retries. The answer is read here, with a cap, so a body that breaks off is retried. */

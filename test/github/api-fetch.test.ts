@@ -6,7 +6,7 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
-import { readCapped } from '../../src/download/bounded-read.js';
+import { readCapped, ReadLimitExceeded } from '../../src/download/bounded-read.js';
 import { apiFetch } from '../../src/github/api-fetch.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import { GitHubApiError } from '../../src/github/errors.js';
@@ -30,7 +30,7 @@ describe('apiFetch', () => {
       res.setHeader('etag', 'W/"abc"');
       res.end('{"ok":true}');
     });
-    const answer = await apiFetch(server.url, dispatcher)(`${server.url}/repos/o/r`);
+    const answer = await apiFetch(server.url, dispatcher, 1024 * 1024)(`${server.url}/repos/o/r`);
     expect(answer.status).toBe(200);
     expect(answer.url).toBe(`${server.url}/repos/o/r`);
     const headers = Object.fromEntries(answer.headers);
@@ -46,7 +46,7 @@ describe('apiFetch', () => {
       res.statusCode = req.url === '/fine' ? 200 : 422;
       res.end(req.url === '/fine' ? 'streamed' : '{"message":"Validation Failed"}');
     });
-    const fetch = apiFetch(server.url, dispatcher);
+    const fetch = apiFetch(server.url, dispatcher, 1024 * 1024);
     const fine = await fetch(`${server.url}/fine`);
     expect(Buffer.isBuffer(fine.body)).toBe(false);
     expect((await readCapped(fine.body as AsyncIterable<Uint8Array>, 1024, 'refuse')).toString()).toBe(
@@ -60,6 +60,12 @@ describe('apiFetch', () => {
     expect(Buffer.from(await failed.arrayBuffer()).toString()).toBe('{"message":"Validation Failed"}');
   });
 
+  it('refuses to read a success as a whole past the answer cap', async () => {
+    server = await startServer((_req, res) => res.end('x'.repeat(2048)));
+    const answer = await apiFetch(server.url, dispatcher, 1024)(`${server.url}/big`);
+    await expect(answer.text()).rejects.toBeInstanceOf(ReadLimitExceeded);
+  });
+
   it('follows a redirect on the API origin with the token, and gives the final URL', async () => {
     server = await startServer((req, res) => {
       if (req.url === '/repos/old/r') {
@@ -69,7 +75,11 @@ describe('apiFetch', () => {
       }
       res.end('{}');
     });
-    const answer = await apiFetch(server.url, dispatcher)(`${server.url}/repos/old/r`, {
+    const answer = await apiFetch(
+      server.url,
+      dispatcher,
+      1024 * 1024,
+    )(`${server.url}/repos/old/r`, {
       headers: { authorization: 'Bearer t' },
     });
     expect(answer.url).toBe(`${server.url}/repositories/42`);
@@ -90,7 +100,7 @@ describe('apiFetch', () => {
         });
         res.end(compress(JSON.stringify({ message: req.url === '/fine' ? 'a release' : 'Not Found' })));
       });
-      const fetch = apiFetch(server.url, dispatcher);
+      const fetch = apiFetch(server.url, dispatcher, 1024 * 1024);
       expect(JSON.parse(await (await fetch(`${server.url}/fine`)).text())).toEqual({ message: 'a release' });
       expect(JSON.parse(await (await fetch(`${server.url}/gone`)).text())).toEqual({ message: 'Not Found' });
       expect(seen).toEqual(['gzip, br', 'gzip, br']);
