@@ -2,7 +2,7 @@ import { get, type IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../../tools/fake-github/index.js';
-import { makeTempDir, writeAssetFile } from './helpers.js';
+import { collect, makeTempDir, writeAssetFile } from './helpers.js';
 
 describe('fake GitHub', () => {
   let dir: string;
@@ -33,14 +33,12 @@ describe('fake GitHub', () => {
   });
 
   it('gzips API answers for a client that asks, as GitHub does, and only for it', async () => {
-    const answer = (headers: Record<string, string>) =>
-      new Promise<{ response: IncomingMessage; body: Buffer }>((resolve, reject) => {
-        get(`${gh.apiUrl}/repos/o/r/releases/tags/v1.4.0`, { headers }, (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ response, body: Buffer.concat(chunks) }));
-        }).on('error', reject);
+    const answer = async (headers: Record<string, string>) => {
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        get(`${gh.apiUrl}/repos/o/r/releases/tags/v1.4.0`, { headers }, resolve).on('error', reject);
       });
+      return { response, body: await collect(response) };
+    };
     const plain = await answer({});
     expect(plain.response.headers['content-encoding']).toBeUndefined();
     const gzipped = await answer({ 'accept-encoding': 'gzip, br' });
