@@ -59,7 +59,16 @@ const ESBUILD_COMMON = {
  * dist/<name>.cjs. Returns the files written.
  */
 export async function bundleAll({ tools = true } = {}) {
-  const entries = [{ in: join(ROOT, 'src', 'main.ts'), out: BUNDLE }];
+  // The buildpack's bundle is minified, names kept: V8 holds a script's whole source for the life of the
+  // process, and the comments and indentation of the dependencies were a third of it (2.1 MB, now 1.4 MB;
+  // peak RSS of a tar.zst build 0.8 MB lower, its time unchanged). The dev tools stay readable.
+  const entries = [
+    {
+      in: join(ROOT, 'src', 'main.ts'),
+      out: BUNDLE,
+      options: { minifyWhitespace: true, minifySyntax: true },
+    },
+  ];
   const toolsDir = join(ROOT, 'tools');
   if (tools && existsSync(toolsDir)) {
     for (const name of readdirSync(toolsDir).sort()) {
@@ -70,7 +79,12 @@ export async function bundleAll({ tools = true } = {}) {
   if (!existsSync(entries[0].in)) throw new Error(`missing entry point ${relative(ROOT, entries[0].in)}`);
   await Promise.all(
     entries.map(async (entry) => {
-      const result = await esbuild({ ...ESBUILD_COMMON, entryPoints: [entry.in], outfile: entry.out });
+      const result = await esbuild({
+        ...ESBUILD_COMMON,
+        ...entry.options,
+        entryPoints: [entry.in],
+        outfile: entry.out,
+      });
       assertNoImportMeta(result.warnings, entry.in);
       await keepSourceAscii(entry.out);
     }),
