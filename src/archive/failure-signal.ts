@@ -30,17 +30,27 @@ export class FailureSignal {
   race<T>(promise: Promise<T>): Promise<T> {
     if (this.failure !== undefined) return Promise.reject(this.failure.error);
     return new Promise<T>((resolve, reject) => {
-      this.waiters.add(reject);
+      const unsubscribe = this.onFailure(reject);
       promise.then(
         (value) => {
-          this.waiters.delete(reject);
+          unsubscribe();
           resolve(value);
         },
         (error: unknown) => {
-          this.waiters.delete(reject);
+          unsubscribe();
           reject(error);
         },
       );
     });
+  }
+
+  /** Calls `listener` with the failure when there is one (at once if there already is); returns the undo. */
+  onFailure(listener: (error: unknown) => void): () => void {
+    if (this.failure !== undefined) {
+      listener(this.failure.error);
+      return () => undefined;
+    }
+    this.waiters.add(listener);
+    return () => this.waiters.delete(listener);
   }
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { Compression } from './asset-format.js';
+import { flowingChunks } from './flowing-chunks.js';
 
 /**
  * The reference decoders (xz-utils, zstd, bzip2) decode two to ten times faster than the JavaScript and
@@ -29,6 +30,14 @@ const PROGRAMS: Partial<Record<Compression, { readonly program: string; readonly
  * 256 MiB of tar.bz2 105 MB, 89-90 MB with this. Joining up to 64 KiB instead copied more and cost xz 7 MB.
  */
 const OUTPUT_CHUNK_BYTES = 16 * 1024;
+
+/**
+ * The decoder's output read ahead while the parser and the writer are busy, on top of the socket's own
+ * buffer, so the decoder goes on decoding instead of waiting on a full socket: a tar.zst install took 0.53 s
+ * against 0.57 s without it (16 builds each), for 0.2 MB more peak RSS; 1 MiB gained nothing more and cost
+ * 3 MB.
+ */
+const OUTPUT_READ_AHEAD_BYTES = 256 * 1024;
 
 /** The decoder's last words, kept for the error message; more would be noise (and memory). */
 const STDERR_LIMIT = 2048;
@@ -121,7 +130,8 @@ export async function* nativeDecompress(
   let finished = false;
   try {
     await spawned;
-    yield* inChunksOfAtLeast(child.stdout as AsyncIterable<Buffer>, OUTPUT_CHUNK_BYTES);
+    const output = flowingChunks(child.stdout, { readAheadBytes: OUTPUT_READ_AHEAD_BYTES });
+    yield* inChunksOfAtLeast(output, OUTPUT_CHUNK_BYTES);
     const [{ code, signal }] = await Promise.all([exited, feeding]);
     if (sourceFailure !== undefined) throw sourceFailure.error;
     if (code !== 0) {

@@ -13,6 +13,7 @@ import {
 import { decompress } from './decompress.js';
 import { describeContent } from './describe-content.js';
 import { EntryWriter } from './entry-writer.js';
+import { flowingChunks } from './flowing-chunks.js';
 import { readStreamHead } from './stream-head.js';
 import { readTar } from './tar-reader.js';
 
@@ -186,8 +187,8 @@ function trackInput(input: Readable): {
   };
   async function* readInput(): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of input)
-        yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      for await (const chunk of flowingChunks(input, { readAheadBytes: 0 }))
+        yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     } catch (error) {
       tracked.failure ??= { error };
       throw error;
