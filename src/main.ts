@@ -116,6 +116,17 @@ function reportError(error: unknown, logger: Logger): void {
   }
 }
 
+let finished = false;
+// Node exits with status 0 once nothing is left to wait for, even if main() never settled: a stream that
+// stops without an end or an error would end the build as a success with nothing installed.
+process.on('exit', () => {
+  if (finished) return;
+  process.stderr.write(
+    'ERROR (unexpected; please report it with this output): the phase stopped before it finished, with nothing left to wait for\n',
+  );
+  process.exitCode = 1;
+});
 void main().then((code) => {
+  finished = true;
   process.exitCode = code;
 });
