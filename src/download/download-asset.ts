@@ -17,14 +17,7 @@ import {
   networkErrorCode,
   PermanentFailure,
 } from './network-failure.js';
-import {
-  authorizationFor,
-  redirectTarget,
-  RedirectRefused,
-  REDIRECT_STATUS,
-  tokenFor,
-  type ScopedCredential,
-} from './redirects.js';
+import { RedirectRefused, requestFollowingRedirects, tokenFor, type ScopedCredential } from './redirects.js';
 import { withRetries, type AttemptFailure, type RetryOptions } from './retry-policy.js';
 
 export interface DownloadRequest {
@@ -192,53 +185,39 @@ async function attemptDownload<T>(
   attempt: number,
 ): Promise<DownloadResult<T>> {
   const { logger } = options;
-  const visited: URL[] = [];
-  let url = start;
-  for (;;) {
-    visited.push(url);
-    const headers: Record<string, string> = {
-      accept: 'application/octet-stream',
-      'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
-    };
-    // Storage hosts reject the token, and no other host may see it.
-    const authorization = authorizationFor(url, credential);
-    if (authorization !== undefined) headers['authorization'] = authorization;
-    const began = performance.now();
-    const response = await dispatcher.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
+  const began = performance.now();
+  const { url, response } = await requestFollowingRedirects(
+    dispatcher,
+    start,
+    {
       method: 'GET',
-      headers,
-    });
-    const ms = Math.round(performance.now() - began);
-    logger.debug(
-      `GET ${displayUrl(url)} answered ${response.statusCode} in ${ms} ms (attempt ${attempt}${authorization === undefined ? '' : ', with credentials'}).`,
-    );
-
-    if (REDIRECT_STATUS.has(response.statusCode)) {
-      await response.body.dump();
-      const next = redirectTarget(url, headerValue(response.headers, 'location'), visited);
-      const dropped = credential !== undefined && authorizationFor(next, credential) === undefined;
+      headers: { accept: 'application/octet-stream', 'user-agent': options.userAgent ?? DEFAULT_USER_AGENT },
+    },
+    // Storage hosts reject the token, and no other host may see it.
+    credential,
+    (hop) => {
       logger.debug(
-        `The answer is a redirect to ${next.host}${dropped ? ' (Authorization dropped: credentials go only to the origin they were configured for)' : ''}.`,
+        `GET ${displayUrl(hop.url)} answered ${hop.status} in ${hop.ms} ms (attempt ${attempt}${hop.withCredential ? ', with credentials' : ''}).`,
       );
-      url = next;
-      continue;
-    }
-    if (response.statusCode !== 200) {
-      const reason = await errorReason(response.body);
-      throw new HttpStatusFailure(response.statusCode, response.headers, displayUrl(url), reason);
-    }
-    const announced = Number(headerValue(response.headers, 'content-length'));
-    const size = request.expectedSize ?? (Number.isFinite(announced) ? announced : undefined);
-    const result = await withDeadline(response.body, size, options, (body) =>
-      hashAndConsume(body, consume, Number.isFinite(announced) ? announced : undefined, request.expectedSize),
-    );
-    logger.debug(
-      `Downloaded ${result.bytes} bytes from ${displayUrl(url)} in ${Math.round(performance.now() - began)} ms.`,
-    );
-    return result;
+      if (hop.redirect === undefined) return;
+      logger.debug(
+        `The answer is a redirect to ${hop.redirect.to.host}${hop.redirect.credentialDropped ? ' (Authorization dropped: credentials go only to the origin they were configured for)' : ''}.`,
+      );
+    },
+  );
+  if (response.statusCode !== 200) {
+    const reason = await errorReason(response.body);
+    throw new HttpStatusFailure(response.statusCode, response.headers, displayUrl(url), reason);
   }
+  const announced = Number(headerValue(response.headers, 'content-length'));
+  const size = request.expectedSize ?? (Number.isFinite(announced) ? announced : undefined);
+  const result = await withDeadline(response.body, size, options, (body) =>
+    hashAndConsume(body, consume, Number.isFinite(announced) ? announced : undefined, request.expectedSize),
+  );
+  logger.debug(
+    `Downloaded ${result.bytes} bytes from ${displayUrl(url)} in ${Math.round(performance.now() - began)} ms.`,
+  );
+  return result;
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * The one redirect and credential policy for API requests and downloads: which hop may carry which
  * credential (decided once, from configuration, never from a URL found in an answer), and which redirects
- * are refused for good rather than retried.
+ * are refused for good rather than retried. requestFollowingRedirects applies it to both.
  */
+import type { Dispatcher } from 'undici';
 import { BuildpackError } from '../errors.js';
 import type { Credential } from './errors.js';
+import { headerValue } from './header-value.js';
 import { PermanentFailure } from './network-failure.js';
 
 export const MAX_REDIRECTS = 5;
@@ -35,6 +37,75 @@ export function tokenFor(token: Credential | undefined, apiUrl: string): ScopedC
   if (token === undefined) return undefined;
   checkHeaderValue(token);
   return { authorization: `Bearer ${token.value}`, origin: new URL(apiUrl).origin };
+}
+
+/** One answer of a redirect chain, for the caller's log. */
+export interface RedirectHop {
+  readonly url: URL;
+  readonly status: number;
+  /** From sending the request to the answer's headers. */
+  readonly ms: number;
+  readonly withCredential: boolean;
+  /** Where a redirect leads, and whether the credential stops being sent there. */
+  readonly redirect?: { readonly to: URL; readonly credentialDropped: boolean } | undefined;
+}
+
+/** What is sent on every hop; the credential is added by the policy, never given here. */
+export interface HopRequest {
+  readonly method: Dispatcher.HttpMethod;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Sends `request` to `start` and follows redirects (at most MAX_REDIRECTS, http(s) only, no loops), for
+ * the API client and the downloads alike. The credential goes to its configured origin only, and once a
+ * hop has left that origin no later hop carries it, even one that comes back (fetch drops Authorization the
+ * same way): a host named in an answer can never lead the credential anywhere. Redirect bodies are
+ * discarded; the final answer, whatever its status, is the caller's to read. Network failures are thrown as
+ * undici raised them, refused redirects as RedirectRefused.
+ */
+export async function requestFollowingRedirects(
+  dispatcher: Dispatcher,
+  start: URL,
+  request: HopRequest,
+  credential: ScopedCredential | undefined,
+  onHop?: (hop: RedirectHop) => void,
+): Promise<{ readonly url: URL; readonly response: Dispatcher.ResponseData }> {
+  const visited: URL[] = [];
+  let url = start;
+  let carried = credential;
+  for (;;) {
+    visited.push(url);
+    const authorization = authorizationFor(url, carried);
+    if (authorization === undefined) carried = undefined;
+    const headers = authorization === undefined ? request.headers : { ...request.headers, authorization };
+    const began = performance.now();
+    const response = await dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: request.method,
+      headers,
+      body: request.body ?? null,
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    });
+    const hop = {
+      url,
+      status: response.statusCode,
+      ms: Math.round(performance.now() - began),
+      withCredential: authorization !== undefined,
+    };
+    if (!REDIRECT_STATUS.has(response.statusCode)) {
+      onHop?.(hop);
+      return { url, response };
+    }
+    await response.body.dump();
+    const next = redirectTarget(url, headerValue(response.headers, 'location'), visited);
+    const credentialDropped = carried !== undefined && authorizationFor(next, carried) === undefined;
+    onHop?.({ ...hop, redirect: { to: next, credentialDropped } });
+    url = next;
+  }
 }
 
 /**

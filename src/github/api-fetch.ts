@@ -10,7 +10,7 @@ import { createBrotliDecompress, createGunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { ERROR_BODY_CAP, readCapped } from '../download/bounded-read.js';
 import { headerValue, type HeaderRecord } from '../download/header-value.js';
-import { redirectTarget, REDIRECT_STATUS } from '../download/redirects.js';
+import { requestFollowingRedirects } from '../download/redirects.js';
 
 /** What octokit passes to fetch: its headers are a plain object of strings. */
 export interface ApiFetchInit {
@@ -76,46 +76,45 @@ export class ApiAnswer {
 const ACCEPT_ENCODING = 'gzip, br';
 
 /**
- * octokit's fetch, following redirects by the one redirect policy: the token goes to the configured API
- * origin only (a redirect elsewhere loses it for good), http(s) only, no loops. Answers come compressed and
+ * octokit's fetch, following redirects by the one redirect policy (requestFollowingRedirects): the token goes
+ * to the configured API origin only, and a redirect elsewhere loses it for good. Answers come compressed and
  * are decoded here. Error answers are cut to ERROR_BODY_CAP before octokit reads them; other answers read
  * as a whole are refused past `maxAnswerBytes`. Network failures are thrown as undici raised them; octokit
  * wraps them.
  */
 export function apiFetch(apiOrigin: string, dispatcher: Dispatcher, maxAnswerBytes: number) {
   return async (input: string | URL, init: ApiFetchInit = {}): Promise<ApiAnswer> => {
-    let headers: Readonly<Record<string, string>> = { 'accept-encoding': ACCEPT_ENCODING, ...init.headers };
-    const visited: URL[] = [];
-    let url = new URL(input);
-    for (;;) {
-      visited.push(url);
-      // Dropped for the rest of the chain, even if a later hop comes back to the API origin.
-      if (url.origin !== apiOrigin) headers = withoutAuthorization(headers);
-      const response = await dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+    // octokit puts its token among the headers; the redirect policy decides which hops get it.
+    const { authorization, rest } = takeAuthorization(init.headers ?? {});
+    const { url, response } = await requestFollowingRedirects(
+      dispatcher,
+      new URL(input),
+      {
         method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
-        headers,
-        body: init.body ?? null,
-        ...(init.signal ? { signal: init.signal } : {}),
-      });
-      if (REDIRECT_STATUS.has(response.statusCode)) {
-        await response.body.dump();
-        url = redirectTarget(url, headerValue(response.headers, 'location'), visited);
-        continue;
-      }
-      const decoded = decode(response.body, headerValue(response.headers, 'content-encoding'));
-      const body =
-        response.statusCode < 400 ? decoded : await readCapped(decoded, ERROR_BODY_CAP, 'truncate');
-      return new ApiAnswer(url.href, response.statusCode, response.headers, body, maxAnswerBytes);
-    }
+        headers: { 'accept-encoding': ACCEPT_ENCODING, ...rest },
+        body: init.body,
+        signal: init.signal ?? undefined,
+      },
+      authorization === undefined ? undefined : { authorization, origin: apiOrigin },
+    );
+    const decoded = decode(response.body, headerValue(response.headers, 'content-encoding'));
+    const body = response.statusCode < 400 ? decoded : await readCapped(decoded, ERROR_BODY_CAP, 'truncate');
+    return new ApiAnswer(url.href, response.statusCode, response.headers, body, maxAnswerBytes);
   };
 }
 
-function withoutAuthorization(headers: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
-  );
+/** The Authorization header's value (named in any case) and the other headers. */
+function takeAuthorization(headers: Readonly<Record<string, string>>): {
+  authorization: string | undefined;
+  rest: Record<string, string>;
+} {
+  let authorization: string | undefined;
+  const rest: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'authorization') authorization = value;
+    else rest[name] = value;
+  }
+  return { authorization, rest };
 }
 
 /** The body decoded by its Content-Encoding; one this client did not ask for is passed on as it came. */
