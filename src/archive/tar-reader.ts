@@ -1,4 +1,7 @@
-import { Parser, type ReadEntry } from 'tar';
+// node-tar's parser alone: the package's index also evaluates create, extract, list, pack, replace, update
+// and unpack, which the buildpack does not use.
+import { Parser } from 'tar/parse';
+import type { ReadEntry } from 'tar/read-entry';
 import type { ArchiveEntry, ArchiveEntryType } from './archive-entry.js';
 import { ArchiveFormatError, messageOf } from './archive-errors.js';
 import type { EntryWriter } from './entry-writer.js';
