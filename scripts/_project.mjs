@@ -66,7 +66,7 @@ export async function bundleAll({ tools = true } = {}) {
     {
       in: join(ROOT, 'src', 'main.ts'),
       out: BUNDLE,
-      options: { minifyWhitespace: true, minifySyntax: true },
+      options: { minifyWhitespace: true, minifySyntax: true, plugins: [undiciStandIns] },
     },
   ];
   const toolsDir = join(ROOT, 'tools');
@@ -91,6 +91,27 @@ export async function bundleAll({ tools = true } = {}) {
   );
   return entries.map((entry) => entry.out);
 }
+
+/**
+ * An esbuild plugin for the buildpack's bundle: undici's requires of node:http and node:http2 get the export
+ * of the same name from src/download/undici-stand-ins.ts (why: there). Every other importer keeps the real
+ * modules.
+ */
+const undiciStandIns = {
+  name: 'undici-stand-ins',
+  setup(build) {
+    build.onResolve({ filter: /^node:http2?$/ }, (args) =>
+      /[\\/]node_modules[\\/]undici[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: 'undici-stand-in' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'undici-stand-in' }, (args) => ({
+      contents: `module.exports = require('./src/download/undici-stand-ins.ts').${args.path.slice('node:'.length)};`,
+      resolveDir: ROOT,
+      loader: 'js',
+    }));
+  },
+};
 
 /**
  * V8 holds a script's source for the whole run, one byte a character only when every character is Latin-1:

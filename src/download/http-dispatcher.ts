@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tls from 'node:tls';
-import type { Dispatcher } from 'undici';
+import type { SecureContext } from 'node:tls';
+import type { buildConnector as BuildConnector, Dispatcher } from 'undici';
 import type { RetryOptions } from './retry-policy.js';
-import { EnvHttpProxyAgent } from './undici-parts.js';
+import { buildConnector, EnvHttpProxyAgent } from './undici-parts.js';
 
 export interface TrustOptions {
   /**
@@ -21,16 +21,42 @@ export interface TrustOptions {
  * timeout, and the read timeout applied to the headers and to each gap between body chunks.
  */
 export function createDispatcher(retry: RetryOptions, trust: TrustOptions = {}): Dispatcher {
-  // One secure context for every connection: passing `ca` instead would parse every PEM on each handshake.
-  const secureContext = tls.createSecureContext({ ca: trustedCertificates(trust) });
+  // TLS is set up on the first https:// connection: loading Node's tls module and reading the CAs take about
+  // 20 ms of a build's start, which a build that only reaches http:// hosts (a mirror inside the network)
+  // never needs. One secure context for every connection: passing `ca` would parse every PEM on each
+  // handshake.
+  let secureContext: SecureContext | undefined;
+  const context = (): SecureContext =>
+    (secureContext ??= tlsModule().createSecureContext({ ca: trustedCertificates(trust) }));
+  const timeout = retry.connectTimeoutMs;
+  const direct = buildConnector({ timeout });
+  let secure: BuildConnector.connector | undefined;
+  const connect: BuildConnector.connector = (options, callback) => {
+    if (options.protocol !== 'https:') return direct(options, callback);
+    secure ??= buildConnector({ timeout, secureContext: context() });
+    return secure(options, callback);
+  };
+  // A proxy agent copies its TLS options when it is made, and undici makes one only when one of these
+  // variables is set: through a proxy, the TLS session to the server and the one to an https:// proxy
+  // trust the same CAs.
+  const proxied = PROXY_VARIABLES.some((name) => (process.env[name] ?? '') !== '');
+  const proxyTls = proxied
+    ? { requestTls: { secureContext: context() }, proxyTls: { secureContext: context() } }
+    : {};
   return new EnvHttpProxyAgent({
-    connect: { timeout: retry.connectTimeoutMs, secureContext },
-    // Through a proxy, the TLS session to the server and the one to an https:// proxy trust the same CAs.
-    requestTls: { secureContext },
-    proxyTls: { secureContext },
+    connect,
+    ...proxyTls,
     headersTimeout: retry.readTimeoutMs,
     bodyTimeout: retry.readTimeoutMs,
   });
+}
+
+/** The variables undici's EnvHttpProxyAgent reads its proxies from. */
+const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
+
+/** node:tls, loaded when first needed (see createDispatcher). */
+function tlsModule(): typeof import('node:tls') {
+  return process.getBuiltinModule('node:tls');
 }
 
 /**
@@ -64,6 +90,7 @@ export function trustedCertificates(trust: TrustOptions = {}): string[] {
     add(readText(bundle));
     if (pems.size > 0) break;
   }
+  const tls = tlsModule();
   if (pems.size === 0) for (const pem of tls.rootCertificates) pems.add(pem);
   if (typeof tls.getCACertificates === 'function') {
     for (const pem of tls.getCACertificates('extra')) pems.add(pem);

@@ -15,3 +15,8 @@ declare module 'undici/lib/api/index.js' {
   const api: Readonly<Record<string, unknown>>;
   export = api;
 }
+declare module 'undici/lib/core/connect.js' {
+  import type { buildConnector } from 'undici';
+  const buildConnectorFunction: typeof buildConnector;
+  export = buildConnectorFunction;
+}

@@ -1,14 +1,10 @@
 /**
- * A company CA, made here with openssl: an HTTPS look-alike signed by it is trusted through each way a
- * platform hands a CA over (SSL_CERT_FILE, SSL_CERT_DIR, a ca-certificates binding, NODE_EXTRA_CA_CERTS),
- * also through a company proxy, and without it the failure is immediate and says what to do. DNS failures
- * are immediate too.
+ * A company CA (test/helpers/company-network.ts): an HTTPS look-alike signed by it is trusted through each
+ * way a platform hands a CA over (SSL_CERT_FILE, SSL_CERT_DIR, a ca-certificates binding,
+ * NODE_EXTRA_CA_CERTS), also through a company proxy, and without it the failure is immediate and says what
+ * to do. DNS failures are immediate too.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import net from 'node:net';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { downloadAsset } from '../../src/download/download-asset.js';
@@ -21,6 +17,7 @@ import {
 import { createGitHubClient } from '../../src/github/client.js';
 import { GitHubApiError } from '../../src/github/errors.js';
 import { collect, fastRetry, makeTempDir, recordingLogger } from '../github/helpers.js';
+import { makeCompanyCa, startConnectProxy } from '../helpers/company-network.js';
 import { failure } from '../helpers/failure.js';
 import { releaseJson, startServer, type TestServer } from './test-server.js';
 
@@ -33,34 +30,16 @@ let server: TestServer;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await makeTempDir());
-  const openssl = (...args: string[]): void =>
-    void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  openssl(
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2',
-    '-subj', '/CN=Test Company Root CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-  ); // prettier-ignore
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'); // prettier-ignore
-  writeFileSync(join(dir, 'ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  openssl(
-    'x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-out', 'server.pem', '-days', '2', '-extfile', 'ext',
-  ); // prettier-ignore
-  caPath = join(dir, 'ca.pem');
+  const ca = makeCompanyCa(dir);
+  caPath = ca.caPath;
   mkdirSync(join(dir, 'certs'));
   copyFileSync(caPath, join(dir, 'certs', 'company.pem'));
-  server = await startServer(
-    (req, res) => {
-      if (req.url?.startsWith('/repos/')) {
-        res.setHeader('content-type', 'application/json');
-        res.end(releaseJson(`${server.url}/asset`, `${server.url}/asset`, BODY.length));
-      } else res.end(BODY);
-    },
-    {
-      key: readFileSync(join(dir, 'server.key'), 'utf8'),
-      cert: readFileSync(join(dir, 'server.pem'), 'utf8'),
-    },
-  );
+  server = await startServer((req, res) => {
+    if (req.url?.startsWith('/repos/')) {
+      res.setHeader('content-type', 'application/json');
+      res.end(releaseJson(`${server.url}/asset`, `${server.url}/asset`, BODY.length));
+    } else res.end(BODY);
+  }, ca.server);
 });
 afterAll(async () => {
   await server.close();
@@ -108,32 +87,17 @@ describe('certificates the way the platform gives them', () => {
   }
 
   it('tunnels the API look-up and the download through HTTPS_PROXY (CONNECT), trusting the CA inside', async () => {
-    const tunnels: string[] = [];
-    const proxy = http.createServer((_request, response) => response.writeHead(405).end());
-    proxy.on('connect', (request: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-      const target = request.url ?? '';
-      tunnels.push(target);
-      const [host, port] = target.split(':');
-      const upstream = net.connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client).pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await startConnectProxy();
     for (const name of ['https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'])
       vi.stubEnv(name, undefined);
-    vi.stubEnv('HTTPS_PROXY', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+    vi.stubEnv('HTTPS_PROXY', proxy.url);
     try {
       expect((await resolveAndDownload({ env: { SSL_CERT_FILE: caPath } })).equals(BODY)).toBe(true);
-      expect(tunnels.length).toBeGreaterThan(0);
-      expect(new Set(tunnels)).toEqual(new Set([server.url.replace('https://', '')]));
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([server.url.replace('https://', '')]));
     } finally {
       vi.unstubAllEnvs();
-      proxy.closeAllConnections();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 

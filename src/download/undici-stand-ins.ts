@@ -1,0 +1,24 @@
+/**
+ * What the buildpack's bundle gives undici in place of two Node modules it requires when it loads: Node
+ * compiles each module it loads at every start (the executable's V8 flags keep Node's own code cache out),
+ * and these two cost about 12 ms of a build's start, node:http2 also loading node:tls (11 ms more) for a
+ * build that reaches only http:// hosts. Only the bundle uses them (scripts/_project.mjs, where undici's
+ * requires are redirected here); tests run undici with the real modules. undici reads nothing else of them:
+ * a release that does fails the tests of the built executable (test/integration/https-and-proxy.test.ts).
+ */
+
+/**
+ * node:http2 for undici's HTTP/2 client, which is never used: the dispatcher does not offer h2 in ALPN
+ * (allowH2 is off). undici itself falls back to this when node:http2 cannot be loaded.
+ */
+export const http2 = { constants: {} };
+
+/**
+ * node:http as undici reads it: the default header size limit for clients given none (Node's, which the
+ * executable cannot change, since it takes no Node options), and IncomingMessage, which undici compares a
+ * stream's class with before destroying it (the buildpack never hands undici an IncomingMessage).
+ */
+export const http = {
+  maxHeaderSize: 16 * 1024,
+  IncomingMessage: class IncomingMessage {},
+};
