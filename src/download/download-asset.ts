@@ -19,6 +19,7 @@ import {
 } from './network-failure.js';
 import { RedirectRefused, requestFollowingRedirects, tokenFor, type ScopedCredential } from './redirects.js';
 import { withRetries, type AttemptFailure, type RetryOptions } from './retry-policy.js';
+import { stopwatch } from '../log/stopwatch.js';
 
 export interface DownloadRequest {
   /** API asset URL, browser_download_url, or a mirror's https:// or file:// URL (which may hold user:password). */
@@ -185,7 +186,7 @@ async function attemptDownload<T>(
   attempt: number,
 ): Promise<DownloadResult<T>> {
   const { logger } = options;
-  const began = performance.now();
+  const elapsed = stopwatch();
   const { url, response } = await requestFollowingRedirects(
     dispatcher,
     start,
@@ -214,9 +215,7 @@ async function attemptDownload<T>(
   const result = await withDeadline(response.body, size, options, (body) =>
     hashAndConsume(body, consume, Number.isFinite(announced) ? announced : undefined, request.expectedSize),
   );
-  logger.debug(
-    `Downloaded ${result.bytes} bytes from ${displayUrl(url)} in ${Math.round(performance.now() - began)} ms.`,
-  );
+  logger.debug(`Downloaded ${result.bytes} bytes from ${displayUrl(url)} in ${elapsed()} ms.`);
   return result;
 }
 
@@ -306,14 +305,14 @@ async function readLocalFile<T>(
   logger: Logger,
 ): Promise<DownloadResult<T>> {
   const path = fileURLToPath(url);
-  const began = performance.now();
+  const elapsed = stopwatch();
   try {
     const stats = await stat(path);
     // A FIFO or a device would be read without end (or block forever).
     if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
     const { size } = stats;
     const result = await hashAndConsume(createReadStream(path), consume, size, request.expectedSize);
-    logger.debug(`Read ${result.bytes} bytes from ${path} in ${Math.round(performance.now() - began)} ms.`);
+    logger.debug(`Read ${result.bytes} bytes from ${path} in ${elapsed()} ms.`);
     return result;
   } catch (error) {
     if (error instanceof ConsumeFailure && error.error instanceof BuildpackError) throw error.error;

@@ -8,6 +8,7 @@ import { BuildpackError } from '../errors.js';
 import type { Credential } from './errors.js';
 import { headerValue } from './header-value.js';
 import { PermanentFailure } from './network-failure.js';
+import { stopwatch } from '../log/stopwatch.js';
 
 export const MAX_REDIRECTS = 5;
 export const REDIRECT_STATUS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -81,7 +82,7 @@ export async function requestFollowingRedirects(
     const authorization = authorizationFor(url, carried);
     if (authorization === undefined) carried = undefined;
     const headers = authorization === undefined ? request.headers : { ...request.headers, authorization };
-    const began = performance.now();
+    const elapsed = stopwatch();
     const response = await dispatcher.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
@@ -93,7 +94,7 @@ export async function requestFollowingRedirects(
     const hop = {
       url,
       status: response.statusCode,
-      ms: Math.round(performance.now() - began),
+      ms: elapsed(),
       withCredential: authorization !== undefined,
     };
     if (!REDIRECT_STATUS.has(response.statusCode)) {

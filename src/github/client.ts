@@ -18,6 +18,7 @@ import {
 } from './errors.js';
 import { asRecord, parseRelease, type Release } from './release.js';
 import type { Token } from './token.js';
+import { stopwatch } from '../log/stopwatch.js';
 
 export interface GitHubClientOptions {
   /** https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
@@ -110,8 +111,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     if (conditional && request.etag !== undefined) headers['if-none-match'] = request.etag;
     return withRetries(
       async (): Promise<Answer> => {
-        const began = performance.now();
-        const elapsed = (): number => Math.round(performance.now() - began);
+        const elapsed = stopwatch();
         try {
           const response = await call({ headers, request: { parseSuccessResponseBody: false } });
           // With parseSuccessResponseBody false, octokit hands over the body stream (its types still say JSON).
