@@ -14,7 +14,7 @@ import type { LayerContext, LayerPlan } from './layer-plan.js';
 import { checksumsFileReader } from './read-checksums-file.js';
 import { releaseTag, type InstallableRelease } from './resolve-releases.js';
 import type { InstallServices } from './services.js';
-import { verifyProvenance } from './verify-provenance.js';
+import { askAttestationsEarly, verifyProvenance } from './verify-provenance.js';
 
 /** How many image paths one entry lists before it says how many more there are. */
 const MAX_PATHS_LOGGED = 10;
@@ -53,6 +53,7 @@ export async function installEntry(
   if (expected.length === 0 && settings.requireChecksum) throw checksumRequiredError(entry, asset.label);
 
   const started = Date.now();
+  const attestations = askAttestationsEarly({ plan, entry, release }, expected[0]?.sha256, services, context);
   const installed = await installAsset(
     { entry, source: asset, expected, stagingDir, tempDir: path.dirname(stagingDir) },
     services,
@@ -92,6 +93,7 @@ export async function installEntry(
     { plan, entry, release, asset, checksums: checksumsFile, sha256: installed.sha256 },
     services,
     context,
+    attestations,
   );
   logger.action(`Provenance: ${provenance.logLine}`);
   const record: InstalledAsset = {

@@ -53,23 +53,48 @@ export function buildTrustRoot(
   return trustRootOnce(() => loadTrustRoot(trustRootSource(env, bindings, tufCacheDir(layersDir))));
 }
 
+/** The attestations of an asset, asked for by the sha256 it must have before its download ends. */
+export interface EarlyAttestations {
+  readonly sha256: string;
+  readonly answer: Promise<unknown>;
+}
+
 /**
- * Checks the provenance of an installed (not yet published) asset under the entry's mode, through the
- * build's client and downloader: the attestations API with the layer's token, `bundle_url` and signature
- * files through the downloader, which sends the token to the API origin only. A refusal throws the
- * provenance module's error, so the layer is not published. `off` makes no request at all.
+ * Asks GitHub for the attestations of an asset by the sha256 it is expected to have (a pin, the release's
+ * digest, a checksums file), so the answer comes while the asset downloads instead of a round trip after
+ * it. The download must have that sha256 or fail, and verifyProvenance takes the answer only for the sha256
+ * it checks. Undefined when no sha256 is expected, or when provenance asks GitHub nothing for the asset.
  */
-export async function verifyProvenance(
-  subject: ProvenanceSubject,
+export function askAttestationsEarly(
+  subject: Pick<ProvenanceSubject, 'plan' | 'entry' | 'release'>,
+  expectedSha256: string | undefined,
   services: InstallServices,
   context: LayerContext,
-): Promise<AssetProvenance> {
-  const { plan, entry, release, asset } = subject;
-  const { settings, logger } = context;
-  const mode = entry.provenance ?? settings.provenance;
+): EarlyAttestations | undefined {
+  const { plan, entry, release } = subject;
+  if (expectedSha256 === undefined || withoutLookup(entry, release, context) !== undefined) return undefined;
+  const answer = services.github.getAttestations(
+    { owner: plan.owner, name: plan.repoName, sha256: expectedSha256, token: plan.token },
+    context.logger,
+  );
+  // A failure is met where verifyProvenance awaits the answer; a download that fails first never does.
+  answer.catch(() => undefined);
+  return { sha256: expectedSha256, answer };
+}
+
+/**
+ * What provenance says of an asset for which it asks GitHub nothing, or undefined when it asks for the
+ * attestations: `off` makes no request, and a pinned tag fetched from a mirror asks GitHub nothing under
+ * `auto` (air-gapped builds rely on it); `required` goes to the API, since it must not install an asset
+ * without them.
+ */
+function withoutLookup(
+  entry: AssetEntry,
+  release: InstallableRelease,
+  context: LayerContext,
+): AssetProvenance | undefined {
+  const mode = entry.provenance ?? context.settings.provenance;
   if (mode === 'off') return { status: 'off', vouches: [], logLine: 'provenance not checked (off)' };
-  // A pinned tag fetched from a mirror asks GitHub nothing (air-gapped builds rely on it); only `required`
-  // goes to the API for the attestations, since it must not install an asset without them.
   if (release.kind === 'pinned' && mode === 'auto') {
     return {
       status: 'skipped',
@@ -78,6 +103,27 @@ export async function verifyProvenance(
         'provenance not looked up: the asset comes from the mirror without asking GitHub (BP_GITHUB_ASSETS_PROVENANCE=required asks GitHub for its attestations)',
     };
   }
+  return undefined;
+}
+
+/**
+ * Checks the provenance of an installed (not yet published) asset under the entry's mode, through the
+ * build's client and downloader: the attestations API with the layer's token (or the answer asked for
+ * early, when it was asked for this sha256), `bundle_url` and signature files through the downloader, which
+ * sends the token to the API origin only. A refusal throws the provenance module's error, so the layer is
+ * not published. `off` makes no request at all.
+ */
+export async function verifyProvenance(
+  subject: ProvenanceSubject,
+  services: InstallServices,
+  context: LayerContext,
+  early?: EarlyAttestations,
+): Promise<AssetProvenance> {
+  const { plan, entry, release, asset } = subject;
+  const { settings, logger } = context;
+  const skipped = withoutLookup(entry, release, context);
+  if (skipped !== undefined) return skipped;
+  const mode = entry.provenance ?? settings.provenance;
 
   const read = (request: Parameters<typeof readSmallFile>[0], maxBytes?: number) =>
     readSmallFile(request, services.download, logger, maxBytes);
@@ -106,7 +152,9 @@ export async function verifyProvenance(
     {
       fetchers: {
         getAttestations: (owner, repo, sha256) =>
-          services.github.getAttestations({ owner, name: repo, sha256, token: plan.token }, logger),
+          early?.sha256 === sha256 && owner === plan.owner && repo === plan.repoName
+            ? early.answer
+            : services.github.getAttestations({ owner, name: repo, sha256, token: plan.token }, logger),
         // bundle_url is on GitHub's storage origin: no token, whatever the entry has.
         getWithoutToken: (url) =>
           read({ url, token: undefined, label: `the attestation bundle of ${asset.name}` }),

@@ -192,6 +192,33 @@ describe('artifact attestations', () => {
       expect(request.headers.authorization).toBeUndefined();
   });
 
+  it('asks for the attestations while the asset downloads, by the sha256 the release announced', async () => {
+    github.resetRequests();
+    // A download that never ends well: the attestations are asked for before it ends, or never.
+    github.faults.add({
+      match: '/assets/',
+      origin: 'storage',
+      times: Infinity,
+      kind: { type: 'status', status: 404 },
+    });
+    try {
+      const result = await build(await appWith(seeds.entries.skaffold), await tempDir('state-'), {
+        BP_GITHUB_ASSETS_TRUSTED_ROOT: trustedRootFile,
+      });
+      expect(result.build?.code).not.toBe(0);
+      const announced = createHash('sha256')
+        .update(await readFile(seedFile('skaffold-linux-amd64')))
+        .digest('hex');
+      expect(
+        github.requests
+          .filter((r) => r.path.includes('/attestations/'))
+          .map((r) => decodeURIComponent(r.path)),
+      ).toEqual([`/repos/GoogleContainerTools/skaffold/attestations/sha256:${announced}`]);
+    } finally {
+      github.faults.clear();
+    }
+  });
+
   it("fails an asset attested by another repo's workflow, in words, and leaves no layer", async () => {
     const result = await build(await appWith(seeds.entries.grpc), await tempDir('state-'), {
       BP_GITHUB_ASSETS_TRUSTED_ROOT: trustedRootFile,
