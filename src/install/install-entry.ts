@@ -53,13 +53,16 @@ export async function installEntry(
   if (expected.length === 0 && settings.requireChecksum) throw checksumRequiredError(entry, asset.label);
 
   const started = Date.now();
-  const attestations = askAttestationsEarly({ plan, entry, release }, expected[0]?.sha256, services, context);
-  const installed = await installAsset(
+  const installing = installAsset(
     { entry, source: asset, expected, stagingDir, tempDir: path.dirname(stagingDir) },
     services,
     settings,
     logger,
   );
+  // Asked once the download's first request is out, so that one takes the connection the release look-up
+  // left open (on GitHub, a TLS handshake less before the bytes start).
+  const attestations = askAttestationsEarly({ plan, entry, release }, expected[0]?.sha256, services, context);
+  const installed = await installing;
   const { format } = installed.unpacked;
   const files =
     pick === undefined || entry.destination !== undefined
