@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -346,6 +346,66 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
       expect(decoded.equals(data)).toBe(true);
     },
   );
+
+  /**
+   * A directory holding an `xz` that says it is `version` (or passes --version on to the real one), notes
+   * its arguments in `args.log` and its peak RSS in `rss.log` (GNU time), and decodes with the real xz.
+   */
+  async function recordingXz(workspace: Workspace, version: string | undefined): Promise<string> {
+    const real = await findNativeDecoder('xz');
+    const bin = path.join(workspace.dir, `xz-${version ?? 'real'}`);
+    await fs.mkdir(bin, { recursive: true });
+    const answer =
+      version === undefined ? `exec "${real}" --version` : `echo "xz (XZ Utils) ${version}"; exit 0`;
+    await fs.writeFile(
+      path.join(bin, 'xz'),
+      `#!/bin/sh\nif [ "$1" = --version ]; then ${answer}; fi\necho "$@" >> "${bin}/args.log"\n` +
+        `exec /usr/bin/time -o "${bin}/rss.log" -f %M "${real}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    return bin;
+  }
+
+  /** Decodes `file` with the xz found first on PATH in `bin`. */
+  async function decodeWithXzIn(bin: string, file: string): Promise<Buffer> {
+    const saved = process.env['PATH'];
+    process.env['PATH'] = `${bin}${path.delimiter}${saved ?? ''}`;
+    try {
+      return await collect(decompress(createReadStream(file), 'xz', { native: true }));
+    } finally {
+      process.env['PATH'] = saved;
+    }
+  }
+
+  const gnuTime = '/usr/bin/time';
+  it.skipIf(!existsSync(gnuTime))(
+    `keeps xz's threads within a memory limit: a file of 16 MiB blocks decodes in a small xz (skipped without ${gnuTime})`,
+    async () => {
+      const workspace = await makeWorkspace();
+      // Text that compresses like logs, in 16 MiB blocks as `xz -T0` cuts them (at -1 to be quick here).
+      const line = (i: number): string => `${(i * 2654435761) % 4294967296} entry ${i.toString(36)}\n`;
+      const lines: string[] = [];
+      for (let i = 0, size = 0; size < 40_000_000; i += 1) size += (lines[i] = line(i)).length;
+      const data = Buffer.from(lines.join(''));
+      const plain = path.join(workspace.dir, 'blocks');
+      await fs.writeFile(plain, data);
+      execFileSync('sh', ['-c', `xz -1 -T2 --block-size=16MiB -c "$0" > "$0.xz"`, plain]);
+      const bin = await recordingXz(workspace, undefined);
+      expect((await decodeWithXzIn(bin, `${plain}.xz`)).equals(data)).toBe(true);
+      // On two threads, each holding a block in and out, this xz peaks at about 44 MB; on one, about 10.
+      const peakKiB = Number((await fs.readFile(path.join(bin, 'rss.log'), 'utf8')).trim().split('\n').pop());
+      expect(peakKiB).toBeLessThan(25 * 1024);
+      expect(await fs.readFile(path.join(bin, 'args.log'), 'utf8')).toContain('--memlimit-mt=16MiB');
+    },
+  );
+
+  it('runs an xz older than 5.4 without --memlimit-mt, which it would refuse', async () => {
+    const workspace = await makeWorkspace();
+    const { data, file } = await twoStreams(workspace, 'xz');
+    const old = await recordingXz(workspace, '5.2.5');
+    expect((await decodeWithXzIn(old, file)).equals(data)).toBe(true);
+    expect((await fs.readFile(path.join(old, 'args.log'), 'utf8')).trim()).toBe('-d -c -q -T2');
+  });
 
   it('hands on bzip2’s output in chunks of 16 KiB or more, although bzip2 writes 4 KiB at a time', async () => {
     const workspace = await makeWorkspace();

@@ -1,7 +1,8 @@
 /**
  * Peak RSS of bin/build under the lifecycle: a wrapper buildpack whose bin/build runs the real one under a
  * meter and writes the peak (KiB) to a file. GNU time reports the child's ru_maxrss, which is the kernel's
- * high-water mark (VmHWM) at exit; without it, a shell loop polls VmHWM in /proc/<pid>/status every 20 ms,
+ * high-water mark (VmHWM) at exit, or the highest of the children it waited for (a native decoder) if that
+ * is higher; without it, a shell loop polls VmHWM in /proc/<pid>/status every 20 ms,
  * which sees the same number as long as the process lives long enough to be polled at least once after its peak.
  */
 import { existsSync } from 'node:fs';
@@ -70,6 +71,6 @@ export async function makeMeteredBuildpack(
 
 export function describeRssMethod(method: RssMethod): string {
   return method === 'gnu-time'
-    ? `GNU time (${GNU_TIME} -f %M): ru_maxrss of the bin/build process, i.e. its VmHWM at exit`
+    ? `GNU time (${GNU_TIME} -f %M): ru_maxrss as wait4 reports it for bin/build, i.e. its VmHWM at exit or a decoder child's if that was higher (the two are not added)`
     : 'VmHWM of the bin/build process polled from /proc/<pid>/status every 20 ms until it exits';
 }
