@@ -2,7 +2,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', 'bin/', 'coverage/', 'src/archive/vendor/**/*.cjs'] },
+  // Outputs, not sources: among them the bench's cache (.bench/) and the local lifecycle's state (.lifecycle/).
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'build/',
+      'bin/',
+      'coverage/',
+      '.bench/',
+      '.lifecycle/',
+      'src/archive/vendor/**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SecureContext } from 'node:tls';
+import type * as Tls from 'node:tls';
 import type { buildConnector as BuildConnector, Dispatcher } from 'undici';
 import type { RetryOptions } from './retry-policy.js';
 import { buildConnector, EnvHttpProxyAgent } from './undici-parts.js';
@@ -25,8 +25,8 @@ export function createDispatcher(retry: RetryOptions, trust: TrustOptions = {}):
   // 20 ms of a build's start, which a build that only reaches http:// hosts (a mirror inside the network)
   // never needs. One secure context for every connection: passing `ca` would parse every PEM on each
   // handshake.
-  let secureContext: SecureContext | undefined;
-  const context = (): SecureContext =>
+  let secureContext: Tls.SecureContext | undefined;
+  const context = (): Tls.SecureContext =>
     (secureContext ??= tlsModule().createSecureContext({ ca: trustedCertificates(trust) }));
   const timeout = retry.connectTimeoutMs;
   const direct = buildConnector({ timeout });
@@ -55,7 +55,7 @@ export function createDispatcher(retry: RetryOptions, trust: TrustOptions = {}):
 const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
 
 /** node:tls, loaded when first needed (see createDispatcher). */
-function tlsModule(): typeof import('node:tls') {
+function tlsModule(): typeof Tls {
   return process.getBuiltinModule('node:tls');
 }
 

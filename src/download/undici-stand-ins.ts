@@ -16,9 +16,10 @@ export const http2 = { constants: {} };
 /**
  * node:http as undici reads it: the default header size limit for clients given none (Node's, which the
  * executable cannot change, since it takes no Node options), and IncomingMessage, which undici compares a
- * stream's class with before destroying it (the buildpack never hands undici an IncomingMessage).
+ * stream's constructor with before destroying it. The buildpack never hands undici an IncomingMessage, so
+ * the stand-in is a value no constructor can equal.
  */
 export const http = {
   maxHeaderSize: 16 * 1024,
-  IncomingMessage: class IncomingMessage {},
+  IncomingMessage: Symbol('IncomingMessage (not used by the buildpack)'),
 };
