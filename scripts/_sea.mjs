@@ -42,9 +42,12 @@ export const EMULATOR = {
  *   to TurboFan, on the first download, compiled one huge state-machine function: a 25 MB spike of compiler
  *   memory that set every build's peak RSS (116-120 MB at 256 MiB, 90-93 without), and main-thread time.
  *   Parsing headers is all llhttp does per response (bodies pass through as slices), so nothing got slower.
- * The last three change V8's flag hash, so Node compiles its own modules from source instead of taking its
+ * - `--expose-gc`: the zip reader asks for a minor collection every 2 MiB it inflates, since little else
+ *   collects the dead Buffers zlib leaves behind (src/archive/release-dead-buffers.ts).
+ * The last four change V8's flag hash, so Node compiles its own modules from source instead of taking its
  * built-in code cache: about 15 ms of detect and 30 of a build's start. Flags that keep the hash measured
- * slower builds (six full mark-compacts without the initial old space; BENCHMARKS.md, sixth pass).
+ * slower builds (six full mark-compacts without the initial old space; BENCHMARKS.md, sixth pass); the
+ * hash changed already, so `--expose-gc` costs nothing more.
  */
 export const SEA_EXEC_ARGV = [
   '--max-semi-space-size=1',
@@ -52,6 +55,7 @@ export const SEA_EXEC_ARGV = [
   '--initial-old-space-size=32',
   '--single-threaded',
   '--liftoff-only',
+  '--expose-gc',
 ];
 
 /**

@@ -9,6 +9,7 @@ import { BuildpackError } from '../errors.js';
 import type { ArchiveEntry, ArchiveEntryType } from './archive-entry.js';
 import { ZLIB_OUTPUT_CHUNK_BYTES } from './decompress.js';
 import { ArchiveFormatError, messageOf, quotePath } from './archive-errors.js';
+import { deadBufferReleaser } from './release-dead-buffers.js';
 import type { EntryWriter } from './entry-writer.js';
 
 const UNIX_HOSTS = new Set([3 /* Unix */, 19 /* OS X */]);
@@ -143,10 +144,12 @@ async function fromZip(file: ZipFile, spool: Spool, formatError: FormatError): P
 async function* checkedData(file: ZipFile, spool: Spool, formatError: FormatError): AsyncGenerator<Buffer> {
   let crc = 0;
   let size = 0;
+  const released = deadBufferReleaser();
   try {
     for await (const chunk of await memberData(file, spool, formatError)) {
       crc = zlib.crc32(chunk, crc);
       size += chunk.length;
+      released(chunk.length);
       yield chunk;
     }
   } catch (error) {
