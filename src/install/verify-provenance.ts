@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { entryLabel, type AssetEntry } from '../config/asset-entry.js';
 import type { EnvLookup, ServiceBinding } from '../cnb/platform-env.js';
+import type { ProvenanceMode } from '../provenance/provenance-mode.js';
 import { loadTrustRoot, trustRootSource, type TrustRoot } from '../provenance/trust-root.js';
 import { trustRootOnce, verifyAssetProvenance } from '../provenance/verify-asset-provenance.js';
 import { vouchRecord, type VouchRecord } from '../provenance/vouch.js';
@@ -72,7 +73,8 @@ export function askAttestationsEarly(
   context: LayerContext,
 ): EarlyAttestations | undefined {
   const { plan, entry, release } = subject;
-  if (expectedSha256 === undefined || withoutLookup(entry, release, context) !== undefined) return undefined;
+  if (expectedSha256 === undefined || withoutLookup(modeOf(entry, context), release) !== undefined)
+    return undefined;
   const answer = services.github.getAttestations(
     { owner: plan.owner, name: plan.repoName, sha256: expectedSha256, token: plan.token },
     context.logger,
@@ -82,18 +84,18 @@ export function askAttestationsEarly(
   return { sha256: expectedSha256, answer };
 }
 
+/** The entry's provenance mode, or the build's (BP_GITHUB_ASSETS_PROVENANCE) when the entry names none. */
+function modeOf(entry: AssetEntry, context: LayerContext): ProvenanceMode {
+  return entry.provenance ?? context.settings.provenance;
+}
+
 /**
  * What provenance says of an asset for which it asks GitHub nothing, or undefined when it asks for the
  * attestations: `off` makes no request, and a pinned tag fetched from a mirror asks GitHub nothing under
  * `auto` (air-gapped builds rely on it); `required` goes to the API, since it must not install an asset
  * without them.
  */
-function withoutLookup(
-  entry: AssetEntry,
-  release: InstallableRelease,
-  context: LayerContext,
-): AssetProvenance | undefined {
-  const mode = entry.provenance ?? context.settings.provenance;
+function withoutLookup(mode: ProvenanceMode, release: InstallableRelease): AssetProvenance | undefined {
   if (mode === 'off') return { status: 'off', vouches: [], logLine: 'provenance not checked (off)' };
   if (release.kind === 'pinned' && mode === 'auto') {
     return {
@@ -121,9 +123,9 @@ export async function verifyProvenance(
 ): Promise<AssetProvenance> {
   const { plan, entry, release, asset } = subject;
   const { settings, logger } = context;
-  const skipped = withoutLookup(entry, release, context);
+  const mode = modeOf(entry, context);
+  const skipped = withoutLookup(mode, release);
   if (skipped !== undefined) return skipped;
-  const mode = entry.provenance ?? settings.provenance;
 
   const read = (request: Parameters<typeof readSmallFile>[0], maxBytes?: number) =>
     readSmallFile(request, services.download, logger, maxBytes);
