@@ -12,6 +12,12 @@ export interface FlowingOptions {
   readonly readAheadBytes: number;
   /** Stops the iteration with this failure if it comes while the consumer waits for more. */
   readonly failure?: FailureSignal;
+  /**
+   * Chunks shorter than this are joined with the ones after them until there are this many bytes (the last
+   * one may be shorter), so a producer that writes small pieces does not cost a trip down the consumer's
+   * pipeline for each. Chunks of this size or more pass as they are.
+   */
+  readonly joinBelowBytes?: number;
 }
 
 /**
@@ -28,6 +34,9 @@ export interface FlowingOptions {
  * is: the caller destroys it, or resumes it to let its data drain.
  */
 export async function* flowingChunks(source: FlowingSource, options: FlowingOptions): AsyncGenerator<Buffer> {
+  const joinBelow = options.joinBelowBytes ?? 0;
+  // Never paused while a chunk still waits to be joined with more, which would wait forever.
+  const holdBytes = Math.max(options.readAheadBytes, joinBelow);
   const queue: Buffer[] = [];
   let queuedBytes = 0;
   let paused = false;
@@ -42,7 +51,7 @@ export async function* flowingChunks(source: FlowingSource, options: FlowingOpti
   const onData = (chunk: Buffer): void => {
     queue.push(chunk);
     queuedBytes += chunk.length;
-    if (queuedBytes > options.readAheadBytes && !paused) {
+    if (queuedBytes > holdBytes && !paused) {
       paused = true;
       source.pause();
     }
@@ -70,6 +79,16 @@ export async function* flowingChunks(source: FlowingSource, options: FlowingOpti
   if (state.readableEnded === true) return;
   if (state.errored !== undefined && state.errored !== null) throw state.errored;
   if (state.destroyed === true) throw prematureClose();
+  // The next chunk to hand on, or undefined to wait for more.
+  const takeChunk = (): Buffer | undefined => {
+    const first = queue[0];
+    if (first === undefined || first.length >= joinBelow) return queue.shift();
+    if (queuedBytes < joinBelow && !ended) return undefined;
+    let parts = 0;
+    for (let bytes = 0; parts < queue.length && bytes < joinBelow; parts++)
+      bytes += queue[parts]?.length ?? 0;
+    return Buffer.concat(queue.splice(0, parts));
+  };
   const unsubscribe = options.failure?.onFailure(onError);
   source.on('end', onEnd);
   source.on('error', onError);
@@ -79,10 +98,10 @@ export async function* flowingChunks(source: FlowingSource, options: FlowingOpti
   try {
     for (;;) {
       if (stop !== undefined) throw stop.error;
-      const chunk = queue.shift();
+      const chunk = takeChunk();
       if (chunk !== undefined) {
         queuedBytes -= chunk.length;
-        if (paused && queuedBytes <= options.readAheadBytes) {
+        if (paused && queuedBytes <= holdBytes) {
           paused = false;
           source.resume();
         }

@@ -184,8 +184,10 @@ export async function* nativeDecompress(
   let finished = false;
   try {
     await spawned;
-    const output = flowingChunks(child.stdout, { readAheadBytes: OUTPUT_READ_AHEAD_BYTES });
-    yield* inChunksOfAtLeast(output, OUTPUT_CHUNK_BYTES);
+    yield* flowingChunks(child.stdout, {
+      readAheadBytes: OUTPUT_READ_AHEAD_BYTES,
+      joinBelowBytes: OUTPUT_CHUNK_BYTES,
+    });
     const [{ code, signal }] = await Promise.all([exited, feeding]);
     if (sourceFailure !== undefined) throw sourceFailure.error;
     if (code !== 0) {
@@ -205,26 +207,6 @@ export async function* nativeDecompress(
       // The feeder is not awaited: it may wait on the body, which the caller releases once this returns.
     }
   }
-}
-
-/** `source` again, small chunks joined until there are at least `size` bytes (the last one may be shorter). */
-async function* inChunksOfAtLeast(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  for await (const chunk of source) {
-    if (pendingBytes === 0 && chunk.length >= size) {
-      yield chunk;
-      continue;
-    }
-    pending.push(chunk);
-    pendingBytes += chunk.length;
-    if (pendingBytes >= size) {
-      yield Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-    }
-  }
-  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
 }
 
 /** Resolves when `stream` can take more or has closed (an EPIPE closes it; its error is recorded apart). */

@@ -119,4 +119,22 @@ describe('flowingChunks', () => {
     await expect(reading).rejects.toBe(cause);
     expect(entry.listenerCount('data')).toBe(0);
   });
+
+  it('joins chunks shorter than joinBelowBytes with the ones after them, and passes larger ones as they are', async () => {
+    const sizes = [1024, 1024, 1024, 5000, 1024, 8192, 100];
+    const bytes = sizes.map((size, n) => chunk(n, size));
+    const joined = await collect(
+      flowingChunks(Readable.from(bytes, { objectMode: false }), { readAheadBytes: 0, joinBelowBytes: 4096 }),
+    );
+    // Three 1 KiB chunks and the 5000-byte one make the first; then 1 KiB and 8 KiB; the short last one ends.
+    expect(joined.map((each) => each.length)).toEqual([8072, 9216, 100]);
+    expect(Buffer.concat(joined)).toEqual(Buffer.concat(bytes));
+  });
+
+  it('does not pause a source while the chunks it holds are still too short to hand on', async () => {
+    // With a read-ahead below the join size, pausing at the read-ahead would wait forever for the rest.
+    const { stream } = counted(64);
+    const joined = await collect(flowingChunks(stream, { readAheadBytes: 0, joinBelowBytes: 16 * 1024 }));
+    expect(joined.map((each) => each.length)).toEqual([16, 16, 16, 16].map((kib) => kib * 1024));
+  });
 });
