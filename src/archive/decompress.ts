@@ -57,9 +57,26 @@ function bundledDecompress(source: AsyncIterable<Buffer>, compression: Compressi
   }
 }
 
-async function* loadedOnFirstRead(load: () => Promise<AsyncIterable<Buffer>>): AsyncIterable<Buffer> {
-  // yield* hands an early stop (return) or a failure on to the real decoder, so it is cleaned up as before.
-  yield* await load();
+/**
+ * The decoder `load` makes, made when the first chunk is asked for; a consumer that stops before that loads
+ * nothing. Once loaded, next() and return() go straight to the decoder (an early stop or a failure reaches it,
+ * so it cleans up as before), with no generator in between to resume for every chunk.
+ */
+function loadedOnFirstRead(load: () => Promise<AsyncIterable<Buffer>>): AsyncIterable<Buffer> {
+  let decoder: AsyncIterator<Buffer> | undefined;
+  let loading: Promise<AsyncIterator<Buffer>> | undefined;
+  const loaded = (): Promise<AsyncIterator<Buffer>> =>
+    (loading ??= load().then((iterable) => (decoder = iterable[Symbol.asyncIterator]())));
+  const iterator: AsyncIterableIterator<Buffer> = {
+    [Symbol.asyncIterator]: () => iterator,
+    next: () => decoder?.next() ?? loaded().then((started) => started.next()),
+    return: async () => {
+      const started = loading === undefined ? undefined : await loading.catch(() => undefined);
+      await started?.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+  return iterator;
 }
 
 function throughTransform(source: AsyncIterable<Buffer>, transform: Transform): AsyncIterable<Buffer> {

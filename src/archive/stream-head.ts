@@ -26,20 +26,31 @@ export async function readStreamHead(source: AsyncIterable<Buffer>, size: number
   return { head: head.subarray(0, Math.min(size, head.length)), stream: replay(head, ended, iterator) };
 }
 
-async function* replay(head: Buffer, ended: boolean, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  let finished = ended;
-  try {
-    if (head.length > 0) yield head;
-    while (!finished) {
-      const next = await rest.next();
-      if (next.done === true) {
-        finished = true;
-        break;
+/**
+ * The head, then the rest straight from `rest`. A plain iterator rather than a generator: every chunk of an
+ * asset passes here (twice for a compressed one), and a generator's resumption cost a few promises each.
+ */
+function replay(head: Buffer, ended: boolean, rest: AsyncIterator<Buffer>): AsyncIterableIterator<Buffer> {
+  let pending: Buffer | undefined = head.length > 0 ? head : undefined;
+  const replayed: AsyncIterableIterator<Buffer> = {
+    [Symbol.asyncIterator]: () => replayed,
+    next: () => {
+      const first = pending;
+      if (first !== undefined) {
+        pending = undefined;
+        return Promise.resolve({ done: false, value: first });
       }
-      yield next.value;
-    }
-  } finally {
+      return ended ? Promise.resolve({ done: true, value: undefined }) : rest.next();
+    },
     // A consumer that stops early (an error further down) must release the source (socket, file) too.
-    if (!finished) await rest.return?.();
-  }
+    return: async () => {
+      pending = undefined;
+      if (!ended) {
+        ended = true;
+        await rest.return?.();
+      }
+      return { done: true, value: undefined };
+    },
+  };
+  return replayed;
 }

@@ -197,33 +197,29 @@ function trackInput(input: Readable): {
   return tracked;
 }
 
-/** A decompressor's own errors (corrupt or truncated data) become ArchiveFormatError; others pass unchanged. */
-async function* decodingFailuresAsFormatErrors(
+/**
+ * A decompressor's own errors (corrupt or truncated data) become ArchiveFormatError; others pass unchanged.
+ * A plain iterator over the decoder's: every decoded chunk passes here.
+ */
+function decodingFailuresAsFormatErrors(
   decoded: AsyncIterable<Buffer>,
   assetName: string,
   compression: Compression,
-): AsyncGenerator<Buffer> {
+): AsyncIterable<Buffer> {
   const iterator = decoded[Symbol.asyncIterator]();
-  let done = false;
-  try {
-    for (;;) {
-      let next: IteratorResult<Buffer>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        done = true;
-        // The input's own failure passes too (unpackAsset rethrows it unchanged anyway).
-        if (error instanceof BuildpackError) throw error;
-        const problem = `the ${COMPRESSION_NAMES[compression]} data is truncated or corrupt (${messageOf(error)})`;
-        throw new ArchiveFormatError(assetName, COMPRESSION_NAMES[compression], problem, { cause: error });
-      }
-      if (next.done === true) {
-        done = true;
-        return;
-      }
-      yield next.value;
-    }
-  } finally {
-    if (!done) await iterator.return?.();
-  }
+  const asFormatError = (error: unknown): never => {
+    // The input's own failure passes too (unpackAsset rethrows it unchanged anyway).
+    if (error instanceof BuildpackError) throw error;
+    const problem = `the ${COMPRESSION_NAMES[compression]} data is truncated or corrupt (${messageOf(error)})`;
+    throw new ArchiveFormatError(assetName, COMPRESSION_NAMES[compression], problem, { cause: error });
+  };
+  const translated: AsyncIterableIterator<Buffer> = {
+    [Symbol.asyncIterator]: () => translated,
+    next: () => iterator.next().catch(asFormatError),
+    return: async () => {
+      await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+  return translated;
 }
