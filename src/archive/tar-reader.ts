@@ -8,6 +8,15 @@ import type { EntryWriter } from './entry-writer.js';
 import { FailureSignal } from './failure-signal.js';
 import { flowingChunks } from './flowing-chunks.js';
 
+/**
+ * A member's data held while the writer is busy before the member (and the parser with it) is paused. With
+ * none, every chunk paused the member, made the parser refuse the next write and resumed both through a
+ * 'drain' event once the writer took it; a chunk's worth lets most chunks through without that round trip
+ * (a 138 MB tar.zst read from a file: main thread 6 ms less CPU, 10 ms less wall, medians of 16). 256 KiB
+ * cost 2 MB of peak RSS for nothing more, since the writer gathers its own batches.
+ */
+const MEMBER_READ_AHEAD_BYTES = 64 * 1024;
+
 const ENTRY_TYPES: Partial<Record<string, ArchiveEntryType>> = {
   File: 'file',
   OldFile: 'file',
@@ -93,8 +102,7 @@ function fromTar(entry: ReadEntry, failure: FailureSignal): ArchiveEntry {
     kind: entry.type === 'SparseFile' ? 'sparse file (old GNU format)' : entry.type,
     mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644),
     linkTarget: entry.linkpath,
-    // No read-ahead: the writer gathers its own batches, and 256 KiB more held here cost 2 MB of peak RSS.
-    content: () => flowingChunks(entry, { readAheadBytes: 0, failure }),
+    content: () => flowingChunks(entry, { readAheadBytes: MEMBER_READ_AHEAD_BYTES, failure }),
   };
 }
 

@@ -176,6 +176,14 @@ function createWriter(options: UnpackOptions, format: AssetFormat): EntryWriter 
   });
 }
 
+/**
+ * The asset's bytes held while the stages after it are busy before the input is paused. With none, every
+ * chunk paused the input and the streams behind it (the download's sha256 tap, the response body) and
+ * resumed them through their 'drain' events once it was taken; one chunk's worth lets most chunks through
+ * without that round trip (a 138 MB tar.zst read from a file: the main thread's CPU 9 ms less, medians of 16).
+ */
+const INPUT_READ_AHEAD_BYTES = 64 * 1024;
+
 /** The input's chunks, remembering the input's own failure so it can be told from what it caused. */
 function trackInput(input: Readable): {
   chunks: AsyncIterable<Buffer>;
@@ -187,7 +195,7 @@ function trackInput(input: Readable): {
   };
   async function* readInput(): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of flowingChunks(input, { readAheadBytes: 0 }))
+      for await (const chunk of flowingChunks(input, { readAheadBytes: INPUT_READ_AHEAD_BYTES }))
         yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     } catch (error) {
       tracked.failure ??= { error };
