@@ -128,5 +128,8 @@ process.on('exit', () => {
 });
 void main().then((code) => {
   finished = true;
-  process.exitCode = code;
+  // Every step of the phase has been awaited by now, and Linux writes process.stdout and stderr
+  // synchronously (files, pipes and terminals alike), so exiting here loses nothing. Left to itself, Node
+  // tears down the environment and the heap first: 5-6 ms after the 'exit' event in a tar.zst build.
+  process.exit(code);
 });
