@@ -516,16 +516,32 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
   it('stops the decoder at once when the consumer stops early, even with the body stalled', async () => {
     const workspace = await makeWorkspace();
     const { file } = await twoStreams(workspace, 'zst');
+    // The image's zstd, started through a script that notes its pid (exec keeps it).
+    const real = await findNativeDecoder('zst');
+    const bin = path.join(workspace.dir, 'zstd-pid');
+    await fs.mkdir(bin, { recursive: true });
+    await fs.writeFile(path.join(bin, 'zstd'), `#!/bin/sh\necho $$ > "${bin}/pid"\nexec "${real}" "$@"\n`, {
+      mode: 0o755,
+    });
     // A download that delivered everything but has not ended: only a release (destroy) ends it.
     const body = new PassThrough();
     body.write(await fs.readFile(file));
     let chunks = 0;
-    for await (const chunk of decompress(body, 'zst')) {
-      expect(chunk.length).toBeGreaterThan(0);
-      chunks += 1;
-      break;
+    const saved = process.env['PATH'];
+    process.env['PATH'] = `${bin}${path.delimiter}${saved ?? ''}`;
+    try {
+      for await (const chunk of decompress(body, 'zst')) {
+        expect(chunk.length).toBeGreaterThan(0);
+        chunks += 1;
+        break;
+      }
+    } finally {
+      process.env['PATH'] = saved;
     }
     expect(chunks).toBe(1);
+    // The stop reached the decoder: its process is gone (killed and reaped) by the time the loop is left.
+    const pid = Number(await fs.readFile(path.join(bin, 'pid'), 'utf8'));
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
     // unpackAsset destroys its input after a stop; the feeder then lets go of it.
     body.destroy();
     expect(body.destroyed).toBe(true);
