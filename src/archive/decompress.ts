@@ -1,6 +1,7 @@
 import { Readable, pipeline, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Compression } from './asset-format.js';
+import { chunkIterator } from './chunk-iterator.js';
 import { findNativeDecoder, nativeDecompress } from './native-decoder.js';
 import { decodeZstdFrames } from './zstd-frames.js';
 
@@ -67,16 +68,13 @@ function loadedOnFirstRead(load: () => Promise<AsyncIterable<Buffer>>): AsyncIte
   let loading: Promise<AsyncIterator<Buffer>> | undefined;
   const loaded = (): Promise<AsyncIterator<Buffer>> =>
     (loading ??= load().then((iterable) => (decoder = iterable[Symbol.asyncIterator]())));
-  const iterator: AsyncIterableIterator<Buffer> = {
-    [Symbol.asyncIterator]: () => iterator,
-    next: () => decoder?.next() ?? loaded().then((started) => started.next()),
-    return: async () => {
+  return chunkIterator(
+    () => decoder?.next() ?? loaded().then((started) => started.next()),
+    async () => {
       const started = loading === undefined ? undefined : await loading.catch(() => undefined);
       await started?.return?.();
-      return { done: true, value: undefined };
     },
-  };
-  return iterator;
+  );
 }
 
 function throughTransform(source: AsyncIterable<Buffer>, transform: Transform): AsyncIterable<Buffer> {

@@ -1,3 +1,5 @@
+import { chunkIterator } from './chunk-iterator.js';
+
 /** The first bytes of a stream, and the whole stream again (those bytes included) for the next stage. */
 export interface StreamHead {
   readonly head: Buffer;
@@ -26,15 +28,11 @@ export async function readStreamHead(source: AsyncIterable<Buffer>, size: number
   return { head: head.subarray(0, Math.min(size, head.length)), stream: replay(head, ended, iterator) };
 }
 
-/**
- * The head, then the rest straight from `rest`. A plain iterator rather than a generator: every chunk of an
- * asset passes here (twice for a compressed one), and a generator's resumption cost a few promises each.
- */
+/** The head, then the rest straight from `rest` (a chunkIterator: every chunk of an asset passes here). */
 function replay(head: Buffer, ended: boolean, rest: AsyncIterator<Buffer>): AsyncIterableIterator<Buffer> {
   let pending: Buffer | undefined = head.length > 0 ? head : undefined;
-  const replayed: AsyncIterableIterator<Buffer> = {
-    [Symbol.asyncIterator]: () => replayed,
-    next: () => {
+  return chunkIterator(
+    () => {
       const first = pending;
       if (first !== undefined) {
         pending = undefined;
@@ -43,14 +41,12 @@ function replay(head: Buffer, ended: boolean, rest: AsyncIterator<Buffer>): Asyn
       return ended ? Promise.resolve({ done: true, value: undefined }) : rest.next();
     },
     // A consumer that stops early (an error further down) must release the source (socket, file) too.
-    return: async () => {
+    async () => {
       pending = undefined;
       if (!ended) {
         ended = true;
         await rest.return?.();
       }
-      return { done: true, value: undefined };
     },
-  };
-  return replayed;
+  );
 }

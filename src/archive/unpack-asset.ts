@@ -10,6 +10,7 @@ import {
   promisedFormat,
   type Compression,
 } from './asset-format.js';
+import { chunkIterator } from './chunk-iterator.js';
 import { decompress } from './decompress.js';
 import { describeContent } from './describe-content.js';
 import { EntryWriter } from './entry-writer.js';
@@ -208,7 +209,7 @@ function trackInput(input: Readable): {
 
 /**
  * A decompressor's own errors (corrupt or truncated data) become ArchiveFormatError; others pass unchanged.
- * A plain iterator over the decoder's: every decoded chunk passes here.
+ * A chunkIterator over the decoder's: every decoded chunk passes here.
  */
 function decodingFailuresAsFormatErrors(
   decoded: AsyncIterable<Buffer>,
@@ -222,13 +223,8 @@ function decodingFailuresAsFormatErrors(
     const problem = `the ${COMPRESSION_NAMES[compression]} data is truncated or corrupt (${messageOf(error)})`;
     throw new ArchiveFormatError(assetName, COMPRESSION_NAMES[compression], problem, { cause: error });
   };
-  const translated: AsyncIterableIterator<Buffer> = {
-    [Symbol.asyncIterator]: () => translated,
-    next: () => iterator.next().catch(asFormatError),
-    return: async () => {
-      await iterator.return?.();
-      return { done: true, value: undefined };
-    },
-  };
-  return translated;
+  return chunkIterator(
+    () => iterator.next().catch(asFormatError),
+    async () => iterator.return?.(),
+  );
 }
