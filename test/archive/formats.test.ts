@@ -315,17 +315,25 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
     return (await collectChunks(chunks)).data;
   }
 
-  /** Runs `work` with a PATH that holds no decoder at all, restoring PATH afterwards. */
-  async function withoutDecodersOnPath<T>(workspace: Workspace, work: () => Promise<T>): Promise<T> {
+  /** Runs `work` with PATH set to `searchPath`, restoring PATH afterwards. */
+  async function withPath<T>(searchPath: string, work: () => Promise<T>): Promise<T> {
     const saved = process.env['PATH'];
-    const empty = path.join(workspace.dir, 'empty-bin');
-    await fs.mkdir(empty, { recursive: true });
-    process.env['PATH'] = empty;
+    process.env['PATH'] = searchPath;
     try {
       return await work();
     } finally {
       process.env['PATH'] = saved;
     }
+  }
+
+  /** The current PATH with `bin` searched first. */
+  const pathWithFirst = (bin: string): string => `${bin}${path.delimiter}${process.env['PATH'] ?? ''}`;
+
+  /** Runs `work` with a PATH that holds no decoder at all, restoring PATH afterwards. */
+  async function withoutDecodersOnPath<T>(workspace: Workspace, work: () => Promise<T>): Promise<T> {
+    const empty = path.join(workspace.dir, 'empty-bin');
+    await fs.mkdir(empty, { recursive: true });
+    return withPath(empty, work);
   }
 
   it.each(native)('finds the image’s decoder for %s on PATH, and none on a PATH without it', async (kind) => {
@@ -367,14 +375,10 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
   }
 
   /** Decodes `file` with the xz found first on PATH in `bin`. */
-  async function decodeWithXzIn(bin: string, file: string): Promise<Buffer> {
-    const saved = process.env['PATH'];
-    process.env['PATH'] = `${bin}${path.delimiter}${saved ?? ''}`;
-    try {
-      return await collect(decompress(createReadStream(file), 'xz', { native: true }));
-    } finally {
-      process.env['PATH'] = saved;
-    }
+  function decodeWithXzIn(bin: string, file: string): Promise<Buffer> {
+    return withPath(pathWithFirst(bin), () =>
+      collect(decompress(createReadStream(file), 'xz', { native: true })),
+    );
   }
 
   const gnuTime = '/usr/bin/time';
@@ -527,17 +531,13 @@ describe('decompress: the image decoders and the bundled fallbacks', () => {
     const body = new PassThrough();
     body.write(await fs.readFile(file));
     let chunks = 0;
-    const saved = process.env['PATH'];
-    process.env['PATH'] = `${bin}${path.delimiter}${saved ?? ''}`;
-    try {
+    await withPath(pathWithFirst(bin), async () => {
       for await (const chunk of decompress(body, 'zst')) {
         expect(chunk.length).toBeGreaterThan(0);
         chunks += 1;
         break;
       }
-    } finally {
-      process.env['PATH'] = saved;
-    }
+    });
     expect(chunks).toBe(1);
     // The stop reached the decoder: its process is gone (killed and reaped) by the time the loop is left.
     const pid = Number(await fs.readFile(path.join(bin, 'pid'), 'utf8'));
