@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readStreamHead } from '../../src/archive/stream-head.js';
+import { collect } from '../github/helpers.js';
 
 /** A source of `count` chunks of 4 bytes that records whether it was released (its finally ran). */
 function source(count: number): { chunks: AsyncIterable<Buffer>; released: () => boolean } {
@@ -12,12 +13,6 @@ function source(count: number): { chunks: AsyncIterable<Buffer>; released: () =>
     }
   }
   return { chunks: chunks(), released: () => released };
-}
-
-async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
-  const all: Buffer[] = [];
-  for await (const chunk of chunks) all.push(chunk);
-  return Buffer.concat(all);
 }
 
 describe('readStreamHead', () => {

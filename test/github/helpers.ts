@@ -35,8 +35,8 @@ export function recordingLogger(): { logger: Logger; lines: string[] } {
   return { logger: createLogger({ write: (line) => lines.push(line), debug: true }), lines };
 }
 
-/** A consumer that collects the body in memory (fine for test-sized assets). */
-export async function collect(body: Readable): Promise<Buffer> {
+/** A consumer that collects the body (a stream, or any iterable of chunks) in memory (fine for test-sized assets). */
+export async function collect(body: Readable | AsyncIterable<Buffer>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
