@@ -22,12 +22,6 @@ export const EMULATOR = {
 };
 
 /**
- * Writes the SEA preparation blob for `bundle` into `blobPath`, using `generator`: a Node binary of the
- * same version as the binary the blob goes into, or a command array that runs one (e.g. under qemu-user).
- * With `useCodeCache` the blob holds V8 code cache, valid only on the generator's architecture: elsewhere
- * Node rejects it and prints "Warning: Code cache data rejected." on every start.
- */
-/**
  * V8 flags baked into the executable. The buildpack holds a few MB of objects but streams gigabytes through
  * short-lived Buffers; V8's default 16 MB semi-spaces and lazy old-space growth let those pile up before a
  * collection (peak RSS 167 MB for a 1 GB asset). A 1 MB semi-space and a 128 MB old-space ceiling make it
@@ -44,10 +38,11 @@ export const EMULATOR = {
  *   Parsing headers is all llhttp does per response (bodies pass through as slices), so nothing got slower.
  * - `--expose-gc`: the zip reader asks for a minor collection every 2 MiB it inflates, since little else
  *   collects the dead Buffers zlib leaves behind (src/archive/release-dead-buffers.ts).
- * The last four change V8's flag hash, so Node compiles its own modules from source instead of taking its
- * built-in code cache: about 15 ms of detect and 30 of a build's start. Flags that keep the hash measured
- * slower builds (six full mark-compacts without the initial old space; BENCHMARKS.md, sixth pass); the
- * hash changed already, so `--expose-gc` costs nothing more.
+ * The last four change V8's flag hash, and V8 takes the code cache Node ships for its own modules only under
+ * the hash it was made with: src/builtins-code-cache.ts sets them (and what they imply) to V8's defaults
+ * while those modules load, and back; its HASHED_FLAGS must follow any change here (its test fails
+ * otherwise). Flags that keep the hash measured slower builds (six full mark-compacts without the initial
+ * old space; BENCHMARKS.md, sixth pass).
  */
 export const SEA_EXEC_ARGV = [
   '--max-semi-space-size=1',
@@ -66,6 +61,12 @@ export const SEA_EXEC_ARGV = [
  */
 export const SEA_RUNTIME_OPTIONS = { execArgv: SEA_EXEC_ARGV, execArgvExtension: 'none' };
 
+/**
+ * Writes the SEA preparation blob for `bundle` into `blobPath`, using `generator`: a Node binary of the
+ * same version as the binary the blob goes into, or a command array that runs one (e.g. under qemu-user).
+ * With `useCodeCache` the blob holds V8 code cache, valid only on the generator's architecture: elsewhere
+ * Node rejects it and prints "Warning: Code cache data rejected." on every start.
+ */
 export async function writeSeaBlob({ generator, bundle, blobPath, useCodeCache }) {
   await mkdir(dirname(blobPath), { recursive: true });
   const configPath = `${blobPath}.config.json`;

@@ -5,12 +5,19 @@
  */
 // First: re-executes without the app's NODE_* settings before anything else loads.
 import './cnb/node-settings-guard.js';
+// Second: loads Node's built-in modules while its code cache for them applies (before the rest needs them).
+import './builtins-code-cache.js';
 import os from 'node:os';
-import path from 'node:path';
 import { BuildpackError } from './errors.js';
 import { writeBuildPlan } from './cnb/build-plan.js';
 import { readBuildpackDescriptor } from './cnb/buildpack-descriptor.js';
-import { buildPaths, detectPaths, type BuildPaths, type DetectPaths } from './cnb/phase-context.js';
+import {
+  buildPaths,
+  detectPaths,
+  phaseCalled,
+  type BuildPaths,
+  type DetectPaths,
+} from './cnb/phase-context.js';
 import { readTarget } from './cnb/target.js';
 import { readPlatformEnv, readServiceBindings, type EnvLookup } from './cnb/platform-env.js';
 import { createLogger, type Logger } from './log/logger.js';
@@ -25,9 +32,7 @@ const DETECT_FAIL = 100;
 process.env['UV_THREADPOOL_SIZE'] = String(threadPoolSize(os.availableParallelism()));
 
 async function main(): Promise<number> {
-  const phase = [process.argv0, process.argv[1] ?? '']
-    .map((name) => path.basename(name))
-    .find((name) => name === 'detect' || name === 'build');
+  const phase = phaseCalled([process.argv0, process.argv[1] ?? '']);
   if (phase === undefined) {
     process.stderr.write('Call this program as bin/detect or bin/build (a CNB lifecycle does).\n');
     return 1;

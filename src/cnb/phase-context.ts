@@ -2,6 +2,11 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { BuildpackError } from '../errors.js';
 
+/** The phase a program called by `names` runs: bin/detect and bin/build are links to one executable. */
+export function phaseCalled(names: readonly string[]): 'detect' | 'build' | undefined {
+  return names.map((name) => path.basename(name)).find((name) => name === 'detect' || name === 'build');
+}
+
 /** Paths the lifecycle hands to detect, from CNB_* variables, else the positional arguments. */
 export interface DetectPaths {
   readonly appDir: string;

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { BuildpackError } from '../../src/errors.js';
-import { buildPaths, detectPaths } from '../../src/cnb/phase-context.js';
+import { buildPaths, detectPaths, phaseCalled } from '../../src/cnb/phase-context.js';
 
 const facts = { env: {}, args: [], cwd: '/workspace', executable: process.execPath };
+
+describe('phaseCalled', () => {
+  it('is the name of the link the executable was started by, or of the script Node was given', () => {
+    expect(phaseCalled(['/cnb/buildpacks/x/0.1.0/bin/detect', ''])).toBe('detect');
+    expect(phaseCalled(['node', '/workspace/bin/build'])).toBe('build');
+    expect(
+      phaseCalled(['/cnb/buildpacks/x/0.1.0/bin/run', '/cnb/buildpacks/x/0.1.0/bin/run']),
+    ).toBeUndefined();
+    expect(phaseCalled(['node', 'detector'])).toBeUndefined();
+  });
+});
 
 describe('phase paths', () => {
   it('reports a missing CNB variable as a one-line error for the user, not as a bug', () => {
