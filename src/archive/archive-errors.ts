@@ -152,6 +152,7 @@ const WRITE_FAILURES: Readonly<Record<string, string>> = {
   EMLINK:
     'a file has more hard links than the file system allows (EMLINK). Use an asset without so many links',
   EFBIG: 'a file is larger than the file system allows (EFBIG)',
+  EIO: 'the disk reported an input/output error (EIO). Check the disk or volume the layers directory lives on',
   ENAMETOOLONG:
     'its path is longer than the file system allows (ENAMETOOLONG). Shorten it with strip_components or a shorter destination',
 };

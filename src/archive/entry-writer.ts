@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArchiveEntry } from './archive-entry.js';
 import { ArchiveLimitError, isWriteFailure, LayerWriteError, UnsafeArchiveError } from './archive-errors.js';
@@ -147,7 +148,7 @@ export class EntryWriter {
     let batchBytes = 0;
     let writing: Promise<unknown> = Promise.resolve();
     const flush = (): void => {
-      writing = handle.writev(batch.splice(0));
+      writing = writeFully(handle, batch.splice(0));
       batchBytes = 0;
       // Handled here so a failed write waits for the next await instead of crashing the process.
       writing.catch(() => undefined);
@@ -276,4 +277,32 @@ export class EntryWriter {
 export async function makeTraversableDirectory(directory: string): Promise<void> {
   await fs.mkdir(directory);
   await fs.chmod(directory, DIRECTORY_MODE);
+}
+
+/**
+ * Writes every byte of `buffers` at the file's position. A write may take fewer bytes than it was given, with
+ * no error: a file system with less room than a batch takes what fits and says ENOSPC only on the next write.
+ */
+async function writeFully(handle: FileHandle, buffers: Buffer[]): Promise<void> {
+  let rest = buffers;
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest);
+    if (bytesWritten === 0) throw Object.assign(new Error('a write took no bytes'), { code: 'EIO' });
+    rest = withoutFirstBytes(rest, bytesWritten);
+  }
+}
+
+/** `buffers` without their first `count` bytes (views, not copies). */
+function withoutFirstBytes(buffers: readonly Buffer[], count: number): Buffer[] {
+  let skip = count;
+  const rest: Buffer[] = [];
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+    skip = 0;
+  }
+  return rest;
 }

@@ -57,6 +57,21 @@ describe.skipIf(!canMount())(
       );
     });
 
+    it('a file system with room for part of a write: the member fails with ENOSPC, not cut short', async () => {
+      const workspace = await makeWorkspace();
+      const root = path.join(workspace.dir, 'small', 'asset-1');
+      await mountTmpfs(path.join(workspace.dir, 'small'), '256k');
+      await fs.mkdir(root, { recursive: true });
+      // Smaller than one write batch: the whole member is one write, of which the file system takes what
+      // fits and reports no error until the next write.
+      const archive = rawTar([{ name: 'bin/tool', data: randomBytes(300 * 1024) }]);
+      const error: unknown = await unpackBytes(workspace, 'tool.tar', archive, { root }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(LayerWriteError);
+      expect((error as LayerWriteError).code).toBe('ENOSPC');
+    });
+
     it('a read-only layer: names the asset and EROFS', async () => {
       const workspace = await makeWorkspace();
       const staged = await makeWorkspace();
