@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extract } from 'tar';
 import { BUILD, NODE_ARCH, ROOT } from './_project.mjs';
@@ -24,29 +24,63 @@ export async function nodeBinaryFor(arch, version, { log = () => {} } = {}) {
     log(`${pkgName} in node_modules is ${pkg.version}, not ${version}; using the cache`);
   }
   const unpacked = join(CACHE, `${pkgName}-${version}`);
-  const binary = join(unpacked, 'package', 'bin', 'node');
   const tarball = join(CACHE, `${pkgName}-${version}.tgz`);
   const expected = await expectedIntegrity(pkgName, version, `${tarball}.integrity`, log);
   if (!existsSync(tarball) || (await integrityOf(tarball)) !== expected) {
-    await rm(tarball, { force: true });
     log(`fetching ${pkgName}@${version} with npm pack`);
-    await mkdir(CACHE, { recursive: true });
-    npm(['pack', `${pkgName}@${version}`, '--pack-destination', CACHE, '--silent']);
-    const actual = await integrityOf(tarball);
+    await fetchTarball(`${pkgName}@${version}`, tarball, expected);
+  }
+  if ((await readIfExists(join(unpacked, UNPACKED_FROM))) !== expected) {
+    await unpackBinary(tarball, unpacked, expected);
+  }
+  return join(unpacked, 'package', 'bin', 'node');
+}
+
+// Several processes may want the same binary at once (the tests run in parallel, and two of them package or
+// run the arm64 Node): every file is made under a private name and renamed into place, so none ever sees a
+// half-written tarball or binary.
+
+/** The file in an unpacked directory that names the tarball's integrity it was unpacked from. */
+const UNPACKED_FROM = 'integrity';
+
+async function fetchTarball(spec, tarball, expected) {
+  await mkdir(CACHE, { recursive: true });
+  const scratch = await mkdtemp(join(CACHE, '.fetch-'));
+  try {
+    npm(['pack', spec, '--pack-destination', scratch, '--silent']);
+    const [packed] = await readdir(scratch);
+    if (packed === undefined) throw new Error(`npm pack ${spec} wrote no tarball`);
+    const actual = await integrityOf(join(scratch, packed));
     if (actual !== expected) {
-      await rm(tarball, { force: true });
-      throw new Error(
-        `${pkgName}@${version}: tarball integrity ${actual} does not match the registry's ${expected}`,
-      );
+      throw new Error(`${spec}: tarball integrity ${actual} does not match the registry's ${expected}`);
     }
-    await writeFile(`${tarball}.integrity`, `${expected}\n`);
+    await writeFile(join(scratch, 'integrity'), `${expected}\n`);
+    await rename(join(scratch, 'integrity'), `${tarball}.integrity`);
+    await rename(join(scratch, packed), tarball);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function unpackBinary(tarball, unpacked, expected) {
+  const scratch = await mkdtemp(join(CACHE, '.unpack-'));
+  try {
+    await extract({ file: tarball, cwd: scratch }, ['package/bin/node', 'package/package.json']);
+    await writeFile(join(scratch, UNPACKED_FROM), expected);
+    // Another process may have put the same binary in place meanwhile: keep that one, it may be running.
+    if ((await readIfExists(join(unpacked, UNPACKED_FROM))) === expected) return;
+    await chmod(scratch, 0o755); // mkdtemp's 0700 would keep other users from the binary
     await rm(unpacked, { recursive: true, force: true });
+    await rename(scratch, unpacked);
+  } catch (error) {
+    if ((await readIfExists(join(unpacked, UNPACKED_FROM))) !== expected) throw error;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
-  if (!existsSync(binary)) {
-    await mkdir(unpacked, { recursive: true });
-    await extract({ file: tarball, cwd: unpacked }, ['package/bin/node', 'package/package.json']);
-  }
-  return binary;
+}
+
+async function readIfExists(file) {
+  return readFile(file, 'utf8').catch(() => undefined);
 }
 
 // The registry's word when it answers; the integrity recorded at the last verified fetch when offline.

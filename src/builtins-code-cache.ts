@@ -17,9 +17,9 @@ import { phaseCalled } from './cnb/phase-context.js';
 
 /**
  * Every flag of the executable that enters V8's flag hash, the ones its flags imply included, as
- * [value the executable starts with, V8's default]. test/packaging/builtins-code-cache.test.ts checks both columns on
- * the shipped Node: the defaults give the hash of a Node started without flags, and the first column gives
- * back the executable's own.
+ * [value the executable starts with, V8's default]. test/packaging/builtins-code-cache.test.ts checks both
+ * columns on the shipped Nodes (arm64's under qemu-user): the defaults give the hash of a Node started
+ * without flags, and the first column gives back the executable's own.
  */
 export const HASHED_FLAGS: readonly (readonly [started: string, byDefault: string])[] = [
   ['--initial-old-space-size=32', '--initial-old-space-size=0'],
