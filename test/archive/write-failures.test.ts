@@ -37,18 +37,25 @@ async function mountTmpfs(dir: string, size: string, options = ''): Promise<void
   mounted.push(dir);
 }
 
+/**
+ * Unpacks `archive` into the layer root `rootPath` on a fresh 256 KiB tmpfs, and returns what it failed with
+ * (or its result, which the tests then refuse).
+ */
+async function unpackOnSmallTmpfs(assetName: string, archive: Buffer, rootPath: string): Promise<unknown> {
+  const workspace = await makeWorkspace();
+  const small = path.join(workspace.dir, 'small');
+  await mountTmpfs(small, '256k');
+  const root = path.join(small, ...rootPath.split('/'));
+  await fs.mkdir(root, { recursive: true });
+  return unpackBytes(workspace, assetName, archive, { root }).catch((caught: unknown) => caught);
+}
+
 describe.skipIf(!canMount())(
   'a layers file system that refuses writes gives a plain message (needs root and mount)',
   () => {
     it('a full file system: names the asset, the member and ENOSPC, never the staging path', async () => {
-      const workspace = await makeWorkspace();
-      const root = path.join(workspace.dir, 'small', 'staging-with-a-long-name', 'asset-1');
-      await mountTmpfs(path.join(workspace.dir, 'small'), '256k');
-      await fs.mkdir(root, { recursive: true });
       const archive = rawTar([{ name: 'bin/big', data: randomBytes(1024 * 1024) }]);
-      const error: unknown = await unpackBytes(workspace, 'big.tar', archive, { root }).catch(
-        (caught: unknown) => caught,
-      );
+      const error = await unpackOnSmallTmpfs('big.tar', archive, 'staging-with-a-long-name/asset-1');
       expect(error).toBeInstanceOf(LayerWriteError);
       expect((error as LayerWriteError).code).toBe('ENOSPC');
       expect((error as Error).message).toBe(
@@ -58,16 +65,10 @@ describe.skipIf(!canMount())(
     });
 
     it('a file system with room for part of a write: the member fails with ENOSPC, not cut short', async () => {
-      const workspace = await makeWorkspace();
-      const root = path.join(workspace.dir, 'small', 'asset-1');
-      await mountTmpfs(path.join(workspace.dir, 'small'), '256k');
-      await fs.mkdir(root, { recursive: true });
       // Smaller than one write batch: the whole member is one write, of which the file system takes what
       // fits and reports no error until the next write.
       const archive = rawTar([{ name: 'bin/tool', data: randomBytes(300 * 1024) }]);
-      const error: unknown = await unpackBytes(workspace, 'tool.tar', archive, { root }).catch(
-        (caught: unknown) => caught,
-      );
+      const error = await unpackOnSmallTmpfs('tool.tar', archive, 'asset-1');
       expect(error).toBeInstanceOf(LayerWriteError);
       expect((error as LayerWriteError).code).toBe('ENOSPC');
     });
